@@ -1,0 +1,54 @@
+# EDA Copilot runtime for Tcl tools: run a script file one top-level command at a time.
+# Output between markers <<TAG:LINE n>> belongs to the command starting on script line n.
+# Markers are built at run time so the tool's echo of the calling line never contains them.
+namespace eval ::copilot_rt {}
+
+proc ::copilot_rt::mark {tag what} {
+    puts "<<${tag}:$what>>"
+    flush stdout
+}
+
+proc ::copilot_rt::run {path tag} {
+    set f [open $path r]
+    fconfigure $f -encoding utf-8
+    set text [read $f]
+    close $f
+    set saved_script [info script]
+    info script $path
+    ::copilot_rt::mark $tag BEGIN
+    set lineno 0
+    set start 1
+    set cmd ""
+    set status 0
+    foreach l [split $text "\n"] {
+        incr lineno
+        if {$cmd eq ""} { set start $lineno }
+        append cmd $l "\n"
+        if {![info complete $cmd]} { continue }
+        set trimmed [string trim $cmd]
+        set body $cmd
+        set cmd ""
+        if {$trimmed eq "" || [string index $trimmed 0] eq "#"} { continue }
+        ::copilot_rt::mark $tag "LINE $start"
+        set rc [catch {uplevel #0 $body} result opts]
+        flush stdout
+        if {$rc == 1} {
+            # -errorline counts inside this proc; the uplevel frame in errorInfo has the
+            # line inside the command, which is what the user wrote.
+            set offset 1
+            regexp {\("uplevel" body line (\d+)\)} [dict get $opts -errorinfo] -> offset
+            set where [expr {$start + $offset - 1}]
+            ::copilot_rt::mark $tag "ERROR $where"
+            puts [dict get $opts -errorinfo]
+            set status 1
+            break
+        }
+    }
+    if {$status == 0 && [string trim $cmd] ne ""} {
+        ::copilot_rt::mark $tag "ERROR $start"
+        puts "missing close-brace, bracket or quote: the command starting on line $start never ends"
+        set status 1
+    }
+    info script $saved_script
+    ::copilot_rt::mark $tag "END $status"
+}

@@ -1,0 +1,80 @@
+"""The `copilot` command: a thin click layer; each command lives in copilot/commands/.
+
+Commands are imported only when invoked, so `copilot --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from copilot import __version__
+from copilot.errors import CopilotError
+
+# name -> "module:attribute"; a new command is one line here and one module.
+COMMANDS = {
+    "generate": ("copilot.commands.generate:generate", "Write a tool script for a request, check it and try it in the live tool."),
+    "config": ("copilot.commands.config:config", "Show each setting's effective value and where it came from."),
+    "doctor": ("copilot.commands.doctor:doctor", "Check every component (tool, model, llama.cpp, store) and say how to fix what is missing."),
+    "eval": ("copilot.commands.evaluate:evaluate", "Run a benchmark: script tasks (pass@1) or a QA set (hit@k, MRR)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        target, _ = COMMANDS[name]
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the table, without importing their modules."""
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="copilot")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """EDA Copilot: a private, local copilot for chip-design tool sessions.
+
+    Run `copilot` alone for the workspace (TUI), or one of the commands below.
+    """
+    if ctx.invoked_subcommand is None:
+        command = cli.get_command(ctx, "tui") if "tui" in COMMANDS else None
+        if command is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(command)
+
+
+def main() -> None:
+    """Entry point: every CopilotError becomes one line on stderr and exit code 2."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except CopilotError as exc:
+        click.echo(f"copilot: {exc.title}: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("copilot: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("copilot: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,1 @@
+"""Execution-judged benchmarks: dev tasks for scripts, QA sets for retrieval."""

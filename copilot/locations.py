@@ -1,0 +1,67 @@
+"""Every path the copilot reads or writes, in one place (COPILOT_HOME overrides all)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+APP_DIR = "eda-copilot"
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where config, data, models, stores, caches and logs live for one user."""
+
+    config_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> "Locations":
+        """Resolve the folders from COPILOT_HOME, else the XDG base directories."""
+        home = environ.get("COPILOT_HOME")
+        if home:
+            root = Path(home).expanduser()
+            return cls(config_dir=root, data_dir=root / "data")
+        user_home = Path(environ.get("HOME") or Path.home())
+        config = Path(environ.get("XDG_CONFIG_HOME") or user_home / ".config")
+        data = Path(environ.get("XDG_DATA_HOME") or user_home / ".local" / "share")
+        return cls(config_dir=config / APP_DIR, data_dir=data / APP_DIR)
+
+    @property
+    def config_file(self) -> Path:
+        return self.config_dir / "config.toml"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def default_model_file(self) -> Path:
+        return self.models_dir / "gemma3-270m-q4_k_m.gguf"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def catalogs_dir(self) -> Path:
+        return self.data_dir / "catalogs"
+
+    @property
+    def sessions_dir(self) -> Path:
+        """Scratch working directories for tool sessions (sta writes .history_sta there)."""
+        return self.data_dir / "sessions"
+
+    @property
+    def history_file(self) -> Path:
+        return self.data_dir / "history.jsonl"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def server_dir(self) -> Path:
+        """Socket, token and pid of `copilot serve`."""
+        return self.data_dir / "server"

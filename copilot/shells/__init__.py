@@ -1,0 +1,1 @@
+"""Tool shells: profiles (data in adapters/) and the sessions that drive real tools."""

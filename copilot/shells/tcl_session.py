@@ -1,0 +1,169 @@
+"""A live Tcl tool (sta, tclsh...) under pexpect, driven through the copilot runtime."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from copilot import resources
+from copilot.diagnostics import Diagnostic
+from copilot.errors import SetupError, ToolError
+from copilot.shells.profile import ToolProfile
+from copilot.shells.result import RunResult, parse_marked_output
+
+START_TIMEOUT = 30.0
+PTY_SIZE = (50, 4000)  # wide, so long echoed lines are not scrolled
+
+
+class TclSession:
+    """One running tool process; scripts go through a file and the runtime's markers."""
+
+    def __init__(
+        self,
+        profile: ToolProfile,
+        workdir: Path,
+        executable: str | None = None,
+        timeout: float = 60.0,
+    ) -> None:
+        self.profile = profile
+        self.workdir = Path(workdir)
+        self.executable = executable or profile.executable
+        self.timeout = timeout
+        self.setups: list[Path] = []
+        self.restarts = 0
+        self._child = None
+        self._counter = 0
+
+    # -- life cycle -------------------------------------------------------------------
+    def start(self) -> "TclSession":
+        """Start the tool, wait for its prompt, and load the copilot runtime."""
+        import pexpect
+
+        exe = shutil.which(self.executable)
+        if exe is None:
+            raise ToolError(
+                f"'{self.executable}' for tool '{self.profile.name}' is not installed or not on "
+                f"PATH; install it ({self.profile.install_hint}) or set its path in the config."
+            )
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ, **self.profile.env)
+        try:
+            self._child = pexpect.spawn(
+                exe, list(self.profile.args), cwd=str(self.workdir), env=env,
+                encoding="utf-8", codec_errors="replace", dimensions=PTY_SIZE,
+                timeout=START_TIMEOUT, maxread=65536, searchwindowsize=4096,
+            )
+            self._child.delaybeforesend = None  # pexpect sleeps 50 ms per send otherwise
+            self._child.expect_exact(self.profile.prompt)
+        except (pexpect.EOF, pexpect.TIMEOUT, OSError) as exc:
+            raise ToolError(
+                f"'{exe}' did not start or show its prompt {self.profile.prompt!r} "
+                f"({type(exc).__name__}); run it by hand to see why."
+            ) from None
+        runtime = resources.data_file("adapters", "tcl_runtime.tcl")
+        self._send_line(f"{self.profile.source_command} {{{runtime}}}")
+        return self
+
+    def close(self) -> None:
+        """End the tool process (it holds no user state worth saving)."""
+        if self._child is not None:
+            self._child.close(force=True)
+            self._child = None
+
+    def restart(self) -> None:
+        """Kill the tool, start it again, and replay every setup loaded so far."""
+        self.close()
+        self.restarts += 1
+        self.start()
+        for setup in list(self.setups):
+            result = self._run_file(setup)
+            if not result.status == "ok":
+                raise SetupError(f"setup {setup} failed again after a restart: {_first_error(result)}")
+
+    def __enter__(self) -> "TclSession":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def alive(self) -> bool:
+        return self._child is not None and self._child.isalive()
+
+    # -- running ----------------------------------------------------------------------
+    def load_setup(self, path: Path) -> RunResult:
+        """Run a setup script (loads the design); any tool error makes it a SetupError."""
+        path = Path(path)
+        result = self._run_file(path)
+        if result.status != "ok" or any(d.severity == "error" for d in result.diagnostics):
+            raise SetupError(
+                f"setup script {path} failed in {self.profile.name}: {_first_error(result)}; "
+                f"fix the script or run it in the tool by hand."
+            )
+        self.setups.append(path.resolve())
+        return result
+
+    def run_script(self, text: str) -> RunResult:
+        """Run Tcl text in the live tool and tie its output and findings to script lines."""
+        self._counter += 1
+        path = self.workdir / f"script-{os.getpid()}-{self._counter}.tcl"
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        try:
+            return self._run_file(path)
+        finally:
+            path.unlink(missing_ok=True)
+
+    def evaluate(self, command: str) -> str:
+        """Run one command and return its printed output (raises ToolError on failure)."""
+        result = self.run_script(command)
+        if result.status != "ok":
+            raise ToolError(f"{self.profile.name} failed on {command!r}: {_first_error(result)}")
+        return result.output
+
+    def version(self) -> str:
+        return self.evaluate(self.profile.version_command).strip() if self.profile.version_command else ""
+
+    def _run_file(self, path: Path) -> RunResult:
+        import pexpect
+
+        if not self.alive:
+            self.restart()
+        tag = secrets.token_hex(6)
+        began = time.monotonic()
+        self._child.sendline(f"::copilot_rt::run {{{path}}} {tag}")
+        end = f"<<{tag}:END "
+        errors, warnings = self.profile.error_regexes(), self.profile.warning_regexes()
+        try:
+            self._child.expect_exact(end, timeout=self.timeout)
+            raw = self._child.before
+            self._child.expect(r"\d>>")
+            status = "ok" if self._child.after.startswith("0") else "error"
+            self._child.expect_exact(self.profile.prompt, timeout=START_TIMEOUT)
+        except (pexpect.TIMEOUT, pexpect.EOF) as exc:
+            raw = self._child.before or ""
+            text, diags, line = parse_marked_output(raw, tag, errors, warnings)
+            timed_out = isinstance(exc, pexpect.TIMEOUT)
+            what = (f"did not finish within {self.timeout:g} s" if timed_out
+                    else "crashed (the process ended)")
+            diags.append(Diagnostic(line, "error",
+                                    f"{self.profile.name} {what}; it was restarted and the setup replayed",
+                                    "tool"))
+            self.restart()
+            return RunResult(text, diags, "timeout" if timed_out else "crashed",
+                             time.monotonic() - began)
+        text, diags, _ = parse_marked_output(raw, tag, errors, warnings)
+        return RunResult(text, diags, status, time.monotonic() - began)
+
+    def _send_line(self, line: str) -> None:
+        self._child.sendline(line)
+        self._child.expect_exact(self.profile.prompt)
+
+
+def _first_error(result: RunResult) -> str:
+    for d in result.diagnostics:
+        if d.severity == "error":
+            return f"line {d.line}: {d.message}"
+    return result.status
