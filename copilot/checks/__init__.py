@@ -1,0 +1,1 @@
+"""Checks on scripts before they run: syntax, lint against the catalog, safety."""

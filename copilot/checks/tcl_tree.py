@@ -1,0 +1,180 @@
+"""Tcl scripts through tree-sitter: the commands they run, their words, and syntax errors.
+
+tree-sitter's Tcl grammar parses braced text as commands (`{req_a[*]}` becomes commands
+`req_a` and `*`), so only braces known to hold scripts (bodies of if/foreach/proc/while/for/
+catch/try...) are walked; other braced words are data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from copilot.diagnostics import Diagnostic
+
+# Node types the grammar gives special shapes; all are commands named by their first child.
+_SPECIAL = {"set", "foreach", "if", "while", "procedure", "catch", "try", "namespace",
+            "global", "expr_cmd", "regexp"}
+# Generic commands whose braced arguments are scripts.
+_SCRIPT_ARGS = {"for", "time", "with_output_to_variable", "uplevel", "eval", "lmap"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One argument: its source text, and whether that text is literal (no substitution)."""
+
+    text: str
+    literal: bool
+    line: int
+    kind: str
+
+
+@dataclass
+class CommandUse:
+    """A command invocation found in the script."""
+
+    name: str
+    line: int
+    words: list[Word]
+    end_line: int
+    nested: bool = False  # inside [...] or a body
+
+
+@dataclass
+class TclTree:
+    commands: list[CommandUse] = field(default_factory=list)
+    syntax: list[Diagnostic] = field(default_factory=list)
+    procs: dict[str, int] = field(default_factory=dict)  # name -> line defined
+    comments: dict[int, str] = field(default_factory=dict)
+
+
+def _parser():
+    from tree_sitter_language_pack import get_parser
+
+    return get_parser("tcl")
+
+
+def _text(src: bytes, node) -> str:
+    return src[node.start_byte:node.end_byte].decode("utf-8", "replace")
+
+
+def _word(src: bytes, node) -> Word:
+    literal = node.type in ("simple_word", "braced_word", "id", "number") or (
+        node.type == "quoted_word" and not any(
+            c.type in ("command_substitution", "variable_substitution") for c in node.children))
+    text = _text(src, node)
+    if node.type == "quoted_word" and literal:
+        text = text[1:-1]
+    if node.type == "braced_word":
+        text = text[1:-1]
+    return Word(text, literal, node.start_point[0] + 1, node.type)
+
+
+def parse_tcl(text: str) -> TclTree:
+    """Parse a Tcl script; never raises on any input."""
+    src = text.encode("utf-8", "replace")
+    tree = _parser().parse(src)
+    out = TclTree()
+    _walk(src, tree.root_node, out, nested=False)
+    _syntax(src, tree.root_node, out)
+    return out
+
+
+def _walk(src: bytes, node, out: TclTree, nested: bool) -> None:
+    kind = node.type
+    if kind == "ERROR":
+        return
+    if kind == "comment":
+        out.comments[node.start_point[0] + 1] = _text(src, node)
+        return
+    if kind == "command" or kind in _SPECIAL:
+        _command(src, node, out, nested)
+        return
+    if kind in ("braced_word", "word_list", "source_file", "else", "elseif", "finally",
+                "command_substitution", "expr", "binop_expr", "unary_expr", "ternary_expr",
+                "quoted_word"):
+        for child in node.children:
+            _walk(src, child, out, nested or kind != "source_file")
+
+
+def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
+    kids = node.children
+    if not kids:
+        return
+    head = kids[0]
+    name = _text(src, head) if head.type in ("simple_word", *(_SPECIAL)) or head.type in _SPECIAL else ""
+    if node.type in _SPECIAL:
+        name = {"procedure": "proc", "expr_cmd": "expr"}.get(node.type, node.type)
+    args = []
+    for child in kids[1:]:
+        if child.type == "word_list":
+            args.extend(c for c in child.children if c.is_named)
+        elif child.is_named:
+            args.append(child)
+    words = [_word(src, a) for a in args]
+    if name and head.type != "variable_substitution":
+        out.commands.append(CommandUse(name, node.start_point[0] + 1, words,
+                                       node.end_point[0] + 1, nested))
+    if node.type == "procedure" and words:
+        out.procs[words[0].text] = node.start_point[0] + 1
+    braced = [a for a in args if a.type == "braced_word"]
+    if node.type == "set":
+        braced = []
+    elif node.type == "foreach":
+        braced = braced[-1:]
+    elif node.type == "command" and name not in _SCRIPT_ARGS:
+        braced = []
+    for arg in args:
+        if arg.type in ("braced_word",) and arg not in braced:
+            continue
+        if arg.type in ("command_substitution", "quoted_word", "braced_word", "expr",
+                        "word_list", "else", "elseif", "finally") or arg.type in _SPECIAL or arg.type == "command":
+            _walk(src, arg, out, True)
+
+
+def _unbalanced(text: str) -> bool:
+    """True when braces, brackets or quotes in `text` do not pair up (backslashes respected)."""
+    depth = {"{": 0, "[": 0}
+    quote = False
+    escaped = False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"' and depth["{"] == 0:
+            quote = not quote
+        elif ch in "{[":
+            depth[ch] += 1
+        elif ch == "}":
+            depth["{"] -= 1
+        elif ch == "]" and depth["{"] == 0:
+            depth["["] -= 1
+    return quote or any(depth.values())
+
+
+def _syntax(src: bytes, root, out: TclTree) -> None:
+    """Broken commands become diagnostics at the start of the command that breaks.
+
+    The grammar also flags valid Tcl it does not know (array variables `$a(x)`, `;` after
+    a substitution), so an ERROR counts only where braces, brackets or quotes really do not
+    pair up, inside it or in the script as a whole.
+    """
+    errors, confirmed = [], []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        closing = node.is_missing and node.type in ("}", "]", '"')
+        if node.type == "ERROR" or closing:
+            errors.append(node)
+            if closing or _unbalanced(_text(src, node)):
+                confirmed.append(node)
+            continue
+        stack.extend(node.children)
+    if not confirmed and errors and _unbalanced(src.decode("utf-8", "replace")):
+        confirmed = [min(errors, key=lambda n: n.start_byte)]
+    for node in sorted(confirmed, key=lambda n: n.start_byte):
+        closing = node.type != "ERROR"
+        snippet = _text(src, node).strip().split("\n", 1)[0][:60]
+        what = f"missing '{node.type}'" if closing else "unbalanced braces, brackets or quotes"
+        out.syntax.append(Diagnostic(node.start_point[0] + 1, "error",
+                                     f"syntax: {what} in the command starting '{snippet}'", "syntax"))
