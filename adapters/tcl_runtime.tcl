@@ -8,6 +8,21 @@ proc ::copilot_rt::mark {tag what} {
     flush stdout
 }
 
+# Lines below the start of the failing top-level command, from the frames of errorInfo
+# (innermost first). Frames inside a called proc are dropped at its "(procedure" frame:
+# the user's line is the call site.
+proc ::copilot_rt::error_offset {info} {
+    set offset 0
+    foreach line [split $info "\n"] {
+        if {[regexp {^\s*\(procedure } $line]} {
+            set offset 0
+        } elseif {[regexp {^\s*\("[^"]*" [a-z ]*line (\d+)\)} $line -> n]} {
+            incr offset [expr {$n - 1}]
+        }
+    }
+    return $offset
+}
+
 proc ::copilot_rt::run {path tag} {
     set f [open $path r]
     fconfigure $f -encoding utf-8
@@ -33,11 +48,7 @@ proc ::copilot_rt::run {path tag} {
         set rc [catch {uplevel #0 $body} result opts]
         flush stdout
         if {$rc == 1} {
-            # -errorline counts inside this proc; the uplevel frame in errorInfo has the
-            # line inside the command, which is what the user wrote.
-            set offset 1
-            regexp {\("uplevel" body line (\d+)\)} [dict get $opts -errorinfo] -> offset
-            set where [expr {$start + $offset - 1}]
+            set where [expr {$start + [::copilot_rt::error_offset [dict get $opts -errorinfo]]}]
             ::copilot_rt::mark $tag "ERROR $where"
             puts [dict get $opts -errorinfo]
             set status 1

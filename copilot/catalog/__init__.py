@@ -39,7 +39,7 @@ def load_catalog(app: AppContext, tool: str, session=None, refresh: bool = False
             from copilot.shells.tcl_session import TclSession
 
             with tempfile.TemporaryDirectory(prefix="copilot-catalog-") as work:
-                exe = app.settings.sta if tool == "opensta" else None
+                exe = profile.executable_for(app.settings)
                 with TclSession(profile, Path(work), exe, app.settings.timeout) as live:
                     catalog = _introspect_cached(app, live, refresh)
     except ToolError:

@@ -5,21 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# One Tcl line per kind: KIND name name ...  (bus bits keep their [n] index)
-DESIGN_QUERY = r"""
-foreach {kind cmd} {port {get_ports *} cell {get_cells *} net {get_nets *} clock {all_clocks} lib_cell {get_lib_cells */*}} {
-  set names {}
-  if {[catch {set objs [eval $cmd]}]} { set objs {} }
-  foreach o $objs { lappend names [get_full_name $o] }
-  puts "$kind [join $names { }]"
-}
-set pins {}
-foreach c [get_cells *] { foreach p [get_pins -of_objects $c] { lappend pins [get_full_name $p] } }
-puts "pin [join $pins { }]"
-puts "design [current_design]"
-"""
-
-
 @dataclass
 class DesignFacts:
     """Names that exist in the loaded design, for prompts and for linting object patterns."""
@@ -81,6 +66,9 @@ def tcl_pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^{out}$")
 
 
-def read_design(session) -> DesignFacts:
-    """Ask the live tool for every object name of the loaded design."""
-    return DesignFacts.from_listing(session.evaluate(DESIGN_QUERY))
+def read_design(session) -> DesignFacts | None:
+    """Ask the live tool for every object name of the loaded design (profiles that can)."""
+    query = session.profile.design_query_path()
+    if query is None:
+        return None
+    return DesignFacts.from_listing(session.evaluate(query.read_text(encoding="utf-8")))

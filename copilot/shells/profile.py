@@ -31,6 +31,8 @@ class ToolProfile:
     missing: dict[str, str] = field(default_factory=dict)
     demo_setup: str = ""
     install_hint: str = ""
+    design_query: str = ""  # Tcl file printing the design's objects (see checks/design.py)
+    executable_setting: str = ""  # a Settings field that overrides `executable`
 
     def error_regexes(self) -> list[re.Pattern[str]]:
         return [re.compile(p) for p in self.error_patterns]
@@ -40,6 +42,15 @@ class ToolProfile:
 
     def demo_setup_path(self) -> Path | None:
         return self.folder / self.demo_setup if self.demo_setup else None
+
+    def design_query_path(self) -> Path | None:
+        return self.folder / self.design_query if self.design_query else None
+
+    def executable_for(self, settings) -> str:
+        """The executable to start: the profile's, unless a setting names another."""
+        if self.executable_setting:
+            return getattr(settings, self.executable_setting) or self.executable
+        return self.executable
 
 
 _LISTS = ("args", "error_patterns", "warning_patterns")

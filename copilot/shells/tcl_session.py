@@ -126,7 +126,7 @@ class TclSession:
     def version(self) -> str:
         return self.evaluate(self.profile.version_command).strip() if self.profile.version_command else ""
 
-    def _run_file(self, path: Path) -> RunResult:
+    def _run_file(self, path: Path, retry: bool = True) -> RunResult:
         import pexpect
 
         if not self.alive:
@@ -144,8 +144,13 @@ class TclSession:
             self._child.expect_exact(self.profile.prompt, timeout=START_TIMEOUT)
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
             raw = self._child.before or ""
-            text, diags, line = parse_marked_output(raw, tag, errors, warnings)
             timed_out = isinstance(exc, pexpect.TIMEOUT)
+            if not timed_out and retry and f"<<{tag}:BEGIN>>" not in raw:
+                # The tool died before this script started (killed or crashed earlier):
+                # start it again and run the script once more.
+                self.restart()
+                return self._run_file(path, retry=False)
+            text, diags, line = parse_marked_output(raw, tag, errors, warnings)
             what = (f"did not finish within {self.timeout:g} s" if timed_out
                     else "crashed (the process ended)")
             diags.append(Diagnostic(line, "error",

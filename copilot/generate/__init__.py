@@ -1,0 +1,1 @@
+"""Script generation: retrieval, prompting, checks, the tool as judge, repair."""

@@ -1,0 +1,1 @@
+"""Ranking shared by example retrieval and docs search."""
