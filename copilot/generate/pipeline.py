@@ -73,8 +73,11 @@ class Generator:
             if attempt.accepted:
                 break
         best = min(attempts, key=lambda a: a.rank())
-        errors = any(d.severity == "error" for d in best.diagnostics)
-        return GenerationResult(best.script, "tcl", not errors and bool(best.script.strip()),
+        # The tool often only warns on real mistakes (a port that is not there): a warning
+        # from the tool makes the script not valid; a lint style warning does not.
+        bad = any(d.severity == "error" or (d.severity == "warning" and d.source == "tool")
+                  for d in best.diagnostics)
+        return GenerationResult(best.script, "tcl", not bad and bool(best.script.strip()),
                                 best.diagnostics, best.ran, best.output, len(attempts),
                                 time.monotonic() - began, best.safety, attempts)
 

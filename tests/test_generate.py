@@ -1,0 +1,142 @@
+"""`copilot generate`: the JSON contract, checks, the tool as judge, repair, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import needs_sta
+from copilot.cli import cli
+
+CONTRACT = {"script", "language", "valid", "diagnostics", "ran", "output", "attempts", "seconds"}
+
+
+def run_cli(*args: str):
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False, standalone_mode=False)
+    return result
+
+
+def gen_json(*args: str) -> dict:
+    result = run_cli("generate", *args, "--json")
+    return json.loads(result.stdout)
+
+
+@needs_sta
+def test_json_contract_with_a_good_script(fake_model):
+    fake_model(["report_checks -path_delay max -group_count 2\n# End\n"])
+    data = gen_json("report two setup paths", "--setup", "demo")
+    assert set(data) == CONTRACT
+    assert data["valid"] is True and data["ran"] is True and data["attempts"] == 1
+    assert data["language"] == "tcl"
+    assert "slack (VIOLATED)" in data["output"]
+    assert data["diagnostics"] == []
+
+
+@needs_sta
+def test_tool_error_triggers_repair_with_the_error_in_the_prompt(fake_model):
+    model = fake_model(["report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n",
+                        "report_tns\n"])
+    data = gen_json("total negative slack", "--setup", "demo")
+    assert data["attempts"] == 2 and data["valid"] and data["script"] == "report_tns\n"
+    assert "no port matches 'no_such_port'" in model.prompts[1]
+    assert data["output"].startswith("tns")
+
+
+@needs_sta
+def test_warning_only_mistake_is_not_valid(fake_model):
+    # The pattern is a variable, so only the live tool can tell the port is not there.
+    fake_model(["set p nothere\nset_input_delay 0.3 -clock clk [get_ports $p]\nreport_tns\n"])
+    data = gen_json("paths to a port", "--setup", "demo", "--attempts", "1")
+    assert data["ran"] is True and data["valid"] is False
+    assert [d for d in data["diagnostics"] if d["severity"] != "info"] == [
+        {"line": 2, "severity": "warning", "message": "port 'nothere' not found."}]
+
+
+def test_os_reaching_script_is_never_run(fake_model):
+    fake_model(["exec rm -rf /tmp/x\n"])
+    data = gen_json("delete my files", "--attempts", "1")
+    assert data["ran"] is False and data["valid"] is False
+    assert any("operating system" in d["message"] for d in data["diagnostics"])
+
+
+def test_unknown_flag_is_caught_without_a_tool(fake_model):
+    fake_model(["report_wns -max\n"])
+    data = gen_json("worst slack", "--attempts", "1")
+    assert data["ran"] is False and data["valid"] is False
+    assert data["diagnostics"][0] == {"line": 1, "severity": "error",
+                                      "message": "report_wns: unknown flag -max"}
+
+
+def cli_line(*args: str, env=None):
+    return subprocess.run([sys.executable, "-m", "copilot", *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["generate", "   ", "--tool", "opensta"], "request is empty"),
+    (["generate", "x", "--tool", "vivado"], "unknown tool 'vivado'"),
+    (["generate", "x", "--setup", "/no/such/setup.tcl"], "does not exist"),
+])
+def test_bad_input_is_one_line_exit_2(args, needle):
+    out = cli_line(*args)
+    assert out.returncode == 2, out.stderr
+    assert needle in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_missing_sta_is_one_line(monkeypatch):
+    monkeypatch.setenv("COPILOT_STA", "/no/such/sta")
+    out = cli_line("generate", "report tns", "--setup", "demo")
+    assert out.returncode == 2 and "not installed" in out.stderr and "apt-get install opensta" in out.stderr
+
+
+@needs_sta
+def test_setup_that_fails_in_the_tool(tmp_path):
+    setup = tmp_path / "setup.tcl"
+    setup.write_text("read_verilog /no/such/netlist.v\n")
+    out = cli_line("generate", "report tns", "--setup", str(setup))
+    assert out.returncode == 2 and "setup script" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_binary_setup_file(tmp_path):
+    setup = tmp_path / "setup.tcl"
+    setup.write_bytes(b"\xff\xfe\x00binary")
+    out = cli_line("generate", "report tns", "--setup", str(setup))
+    assert out.returncode == 2 and "not UTF-8" in out.stderr
+
+
+def test_corrupt_model_file(tmp_path):
+    model = tmp_path / "broken.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 100)
+    out = cli_line("generate", "report tns", "--model", str(model))
+    assert out.returncode == 2 and "could not load" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_no_disk_space_for_the_model(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    from copilot.errors import ModelError
+    from copilot.model.embedded import ensure_default_model
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10, 10, 1024))
+    with pytest.raises(ModelError, match="not enough disk space"):
+        ensure_default_model(tmp_path / "m.gguf")
+    assert not (tmp_path / "m.gguf").exists()
+
+
+@needs_sta
+@pytest.mark.slow
+def test_real_model_end_to_end(real_model_home):
+    """The embedded Gemma 3 270M through llama.cpp, checked and run in real sta."""
+    out = cli_line("generate", "report the worst setup path", "--setup", "demo", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == CONTRACT
+    assert data["script"].strip() and data["attempts"] >= 1
+    assert isinstance(data["diagnostics"], list)
