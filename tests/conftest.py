@@ -51,7 +51,7 @@ class FakeModel:
         self.prompts: list[str] = []
 
     def complete(self, prompt, *, max_tokens, temperature=0.0, stop=(), grammar=None,
-                 seed=None, on_token=None):
+                 seed=None, on_token=None, until=None):
         self.prompts.append(prompt)
         text = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         if on_token:

@@ -22,14 +22,19 @@ def run_fresh(profile: ToolProfile, setup: Path | None, script: str,
             return session.run_script(script)
 
 
-_NUM = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+_NUM = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def _round(match: re.Match[str]) -> str:
+    text = f"{float(match.group(0)):.4f}"
+    return "0.0000" if text == "-0.0000" else text
 
 
 def normalise_output(text: str) -> str:
     """Output in a comparable form: no blank-line or trailing-space noise, numbers to 4 digits."""
     lines = [" ".join(line.split()) for line in text.replace("\r", "").split("\n")]
     text = "\n".join(line for line in lines if line)
-    return _NUM.sub(lambda m: f"{float(m.group(0)):.4f}", text)
+    return _NUM.sub(_round, text)
 
 
 @dataclass(frozen=True)

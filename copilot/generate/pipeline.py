@@ -16,6 +16,15 @@ from copilot.model.base import OnToken, TextModel
 from copilot.settings import Settings
 
 MAX_REQUEST = 2000
+MAX_SCRIPT_LINES = 30
+
+
+def looping(text: str) -> bool:
+    """The model is rambling: too many lines, or the same line over and over."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) > MAX_SCRIPT_LINES or (lines and len(lines[-1]) > 400):
+        return True
+    return len(lines) >= 4 and len(set(lines[-4:])) == 1
 STOPS = ["# End", "# Request:", "\n\n\n"]
 
 
@@ -67,7 +76,7 @@ class Generator:
             completion = self.model.complete(
                 prompt, max_tokens=self.settings.max_tokens,
                 temperature=0.0 if n == 0 else self.settings.temperature,
-                stop=STOPS, seed=self.settings.seed + n, on_token=on_token)
+                stop=STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
             attempt = self.try_script(extract_script(completion.text))
             attempts.append(attempt)
             if attempt.accepted:

@@ -24,6 +24,8 @@ class Completion:
 
 
 OnToken = Callable[[str], None]
+# Called with the text so far; True ends generation early (e.g. the model is looping).
+Until = Callable[[str], bool]
 
 
 class TextModel(Protocol):
@@ -41,6 +43,7 @@ class TextModel(Protocol):
         grammar: str | None = None,
         seed: int | None = None,
         on_token: OnToken | None = None,
+        until: Until | None = None,
     ) -> Completion:
         """Continue `prompt`; call `on_token` with each piece as it is decoded."""
         ...

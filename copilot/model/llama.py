@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from copilot.errors import ModelError
-from copilot.model.base import Completion, OnToken
+from copilot.model.base import Completion, OnToken, Until
 
 
 def gpu_present() -> bool:
@@ -89,7 +89,7 @@ class LlamaModel:
 
     def complete(self, prompt: str, *, max_tokens: int, temperature: float = 0.0,
                  stop: Sequence[str] = (), grammar: str | None = None, seed: int | None = None,
-                 on_token: OnToken | None = None) -> Completion:
+                 on_token: OnToken | None = None, until: Until | None = None) -> Completion:
         """Continue `prompt`, streaming pieces to `on_token`; greedy when temperature is 0."""
         began = time.monotonic()
         first = 0.0
@@ -103,7 +103,8 @@ class LlamaModel:
             kwargs["grammar"] = self._grammar(grammar)
         prompt_tokens = self.count_tokens(prompt) + 1
         count = 0
-        for chunk in self.llm(prompt, **kwargs):
+        stream = self.llm(prompt, **kwargs)
+        for chunk in stream:
             choice = chunk["choices"][0]
             piece = choice.get("text", "")
             if not first:
@@ -114,4 +115,8 @@ class LlamaModel:
                 if on_token:
                     on_token(piece)
             finish = choice.get("finish_reason") or finish
+            if until is not None and piece and until("".join(pieces)):
+                stream.close()  # ends decoding now
+                finish = "until"
+                break
         return Completion("".join(pieces), prompt_tokens, count, time.monotonic() - began, first, finish)

@@ -32,14 +32,27 @@ def parse_marked_output(
     warnings: list[re.Pattern[str]],
 ) -> tuple[str, list[Diagnostic], int]:
     """Split runtime-marked output into plain text, diagnostics and the last line seen."""
-    marker = re.compile(rf"^<<{re.escape(tag)}:(BEGIN|END|LINE|ERROR) ?(\d*)>>$")
+    # A marker may follow output on the same line (after `puts -nonewline`).
+    marker = re.compile(rf"<<{re.escape(tag)}:(BEGIN|END|LINE|ERROR) ?(\d*)>>$")
     out: list[str] = []
     diags: list[Diagnostic] = []
     current = 0
     error_at: int | None = None
     error_text: list[str] = []
     began = False
+    lines: list[str] = []
+    pending = ""  # text printed without a newline, continued by the next output line
     for line in raw.replace("\r", "").split("\n"):
+        m = marker.search(line)
+        if m:
+            pending += line[:m.start()]
+            lines.append(line[m.start():])
+        else:
+            lines.append(pending + line)
+            pending = ""
+    if pending:
+        lines.append(pending)
+    for line in lines:
         m = marker.match(line)
         if m:
             kind, num = m.group(1), m.group(2)
