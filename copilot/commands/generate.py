@@ -28,24 +28,19 @@ def generate(request: tuple[str, ...], tool: str | None, setup: str | None, atte
     in yours. Repairs use the tool's errors.
     """
     from copilot.context import AppContext
-    from copilot.generate.examples import ExampleBank
-    from copilot.generate.pipeline import Generator, validate_request
-    from copilot.generate.workbench import open_workbench
-    from copilot.model.registry import load_model
+    from copilot.generate.pipeline import validate_request
+    from copilot.generate.service import ScriptService
     from copilot.shells.profile import load_profile
 
     app = AppContext.build({"tool": tool, "setup": setup, "attempts": attempts, **model_flags})
     text = validate_request(" ".join(request))
     profile = load_profile(app.settings.tool)
     setup_path = resolve_setup(app.settings.setup, profile)
-    bench = open_workbench(app, profile.name, setup_path)
+    service = ScriptService(app, profile.name, setup_path)
     try:
-        model = load_model(app)
-        generator = Generator(model, ExampleBank.for_tool(profile.name), bench, app.settings,
-                              tool_title=profile.description)
-        result = generator.generate(text)
+        result = service.generate(text)
     finally:
-        bench.close()
+        service.close()
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return

@@ -16,20 +16,15 @@ def run_script_eval(app: AppContext, tasks_path: Path, setup: str, limit: int | 
     """pass@1 by level and median seconds for the copilot (and the baseline), plus speed."""
     from copilot.commands.common import resolve_setup
     from copilot.evaluation.scripts import baseline_solver, judge_all, load_tasks
-    from copilot.generate.examples import ExampleBank
-    from copilot.generate.pipeline import Generator
-    from copilot.generate.workbench import open_workbench
-    from copilot.model.registry import load_model
+    from copilot.generate.service import ScriptService
     from copilot.shells.profile import load_profile
 
     tasks = load_tasks(tasks_path)[:limit]
     profile = load_profile(app.settings.tool)
     setup_path = resolve_setup(setup, profile)
-    model = load_model(app)
-    bench = open_workbench(app, profile.name, setup_path)
+    service = ScriptService(app, profile.name, setup_path)
     try:
-        generator = Generator(model, ExampleBank.for_tool(profile.name), bench, app.settings,
-                              tool_title=profile.description)
+        generator, model = service.generator, service.model
         reports = [judge_all("copilot", tasks, lambda r: generator.generate(r).script,
                              profile, setup_path, progress)]
         if baseline:
@@ -46,7 +41,7 @@ def run_script_eval(app: AppContext, tasks_path: Path, setup: str, limit: int | 
             prompt = prompts.render("script_fewshot.j2", **generator.prompt_values(tasks[0]["request"]))
             result["speed"] = measure(model, prompt)
     finally:
-        bench.close()
+        service.close()
     if out is not None:
         with out.open("w", encoding="utf-8") as handle:
             for r in reports:

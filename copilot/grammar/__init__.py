@@ -1,0 +1,1 @@
+"""GBNF grammars for constrained decoding, built from a tool's command catalog."""
