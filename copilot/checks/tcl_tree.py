@@ -110,18 +110,34 @@ def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
             args.extend(c for c in child.children if c.is_named)
         elif child.is_named:
             args.append(child)
+    kind = node.type
+    # The grammar reads `cmd [x]; next ...` as one command with an ERROR ';' word: split it.
+    while True:
+        cut = next((n for n, a in enumerate(args) if a.type == "ERROR" and _text(src, a).strip() == ";"), None)
+        mine, rest = (args, []) if cut is None else (args[:cut], args[cut + 1:])
+        end = node.end_point[0] + 1 if cut is None else (mine[-1] if mine else head).end_point[0] + 1
+        if head.type != "variable_substitution":
+            _emit(src, kind, name, head.start_point[0] + 1, end, mine, out, nested)
+        if not rest:
+            return
+        head, args, kind = rest[0], rest[1:], "command"
+        name = _text(src, head) if head.type == "simple_word" else ""
+
+
+def _emit(src: bytes, kind: str, name: str, line: int, end_line: int, args: list, out: TclTree,
+          nested: bool) -> None:
+    """Record one command and walk the arguments that hold scripts or substitutions."""
     words = [_word(src, a) for a in args]
-    if name and head.type != "variable_substitution":
-        out.commands.append(CommandUse(name, node.start_point[0] + 1, words,
-                                       node.end_point[0] + 1, nested))
-    if node.type == "procedure" and words:
-        out.procs[words[0].text] = node.start_point[0] + 1
+    if name:
+        out.commands.append(CommandUse(name, line, words, end_line, nested))
+    if kind == "procedure" and words:
+        out.procs[words[0].text] = line
     braced = [a for a in args if a.type == "braced_word"]
-    if node.type == "set":
+    if kind == "set":
         braced = []
-    elif node.type == "foreach":
+    elif kind == "foreach":
         braced = braced[-1:]
-    elif node.type == "command" and name not in _SCRIPT_ARGS:
+    elif kind == "command" and name not in _SCRIPT_ARGS:
         braced = []
     for arg in args:
         if arg.type in ("braced_word",) and arg not in braced:
@@ -143,8 +159,10 @@ def _unbalanced(text: str) -> bool:
             escaped = True
         elif ch == '"' and depth["{"] == 0:
             quote = not quote
-        elif ch in "{[":
-            depth[ch] += 1
+        elif ch == "{":
+            depth["{"] += 1
+        elif ch == "[" and depth["{"] == 0:  # brackets inside braces are literal text
+            depth["["] += 1
         elif ch == "}":
             depth["{"] -= 1
         elif ch == "]" and depth["{"] == 0:
