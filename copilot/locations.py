@@ -65,3 +65,13 @@ class Locations:
     def server_dir(self) -> Path:
         """Socket, token and pid of `copilot serve`."""
         return self.data_dir / "server"
+    @property
+    def user_adapters_dir(self) -> Path:
+        """The user's tool profiles: <name>/profile.toml adds a tool or overrides a shipped one."""
+        return self.config_dir / "adapters"
+
+    @property
+    def shell_history_dir(self) -> Path:
+        """Append-only logs of what was typed and run in `copilot shell`, one file per tool."""
+        return self.data_dir / "shell"
+

@@ -28,7 +28,7 @@ def load_catalog(app: AppContext, tool: str, session=None, refresh: bool = False
     started once to build it; if the tool is not installed the snapshot shipped in
     adapters/<tool>/catalog.json is used so linting still works offline.
     """
-    profile = load_profile(tool)
+    profile = load_profile(tool, app.locations)
     cached = sorted(app.locations.catalogs_dir.glob(f"{tool}-*.json"))
     if session is None and cached and not refresh:
         return Catalog.load(cached[-1])
@@ -36,11 +36,10 @@ def load_catalog(app: AppContext, tool: str, session=None, refresh: bool = False
         if session is not None:
             catalog = _introspect_cached(app, session)
         else:
-            from copilot.shells.tcl_session import TclSession
+            from copilot.shells.factory import make_session
 
             with tempfile.TemporaryDirectory(prefix="copilot-catalog-") as work:
-                exe = profile.executable_for(app.settings)
-                with TclSession(profile, Path(work), exe, app.settings.timeout) as live:
+                with make_session(app, profile, Path(work)) as live:
                     catalog = _introspect_cached(app, live, refresh)
     except ToolError:
         shipped = shipped_path(tool)

@@ -7,7 +7,7 @@ import tomllib
 from copilot import resources
 from copilot.catalog.catalog import Catalog, classify
 from copilot.catalog.usage import parse_usage
-from copilot.shells.tcl_session import TclSession
+from copilot.shells.base import ToolSession
 
 
 def classification_rules(profile_rules: dict[str, list[str]] | None = None) -> dict[str, list[str]]:
@@ -33,11 +33,15 @@ def parse_help_listing(text: str) -> dict[str, str]:
     return entries
 
 
-def introspect(session: TclSession) -> Catalog:
+def introspect(session: ToolSession) -> Catalog:
     """Ask a started session for its version, documented commands and every defined command."""
     profile = session.profile
-    rules = classification_rules()
+    rules = classification_rules(profile.commands)
     catalog = Catalog(profile.name, session.version(), missing=dict(profile.missing))
+    if profile.language == "python":
+        from copilot.catalog.pyi import add_stub_commands
+
+        return add_stub_commands(catalog, profile.stubs_path(), rules)
     if profile.help_command:
         for name, usage in parse_help_listing(session.evaluate(profile.help_command)).items():
             spec = parse_usage(name, usage)

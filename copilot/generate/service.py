@@ -21,7 +21,7 @@ class ScriptService:
         from copilot.shells.profile import load_profile
 
         self.app = app
-        self.profile = load_profile(tool or app.settings.tool)
+        self.profile = load_profile(tool or app.settings.tool, app.locations)
         self.setup = setup
         self._model = model
         self._generator = None

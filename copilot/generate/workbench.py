@@ -68,22 +68,17 @@ class Workbench:
 
 def open_workbench(app, tool: str, setup: Path | None) -> Workbench:
     """Start a scratch session with `setup` loaded (if any) and read catalog and design."""
-    import tempfile
-
     from copilot.catalog import load_catalog
     from copilot.catalog.introspect import classification_rules
     from copilot.checks.design import read_design
+    from copilot.shells.factory import open_session
     from copilot.shells.profile import load_profile
-    from copilot.shells.tcl_session import TclSession
 
-    profile = load_profile(tool)
-    rules = classification_rules()
+    profile = load_profile(tool, app.locations)
+    rules = classification_rules(profile.commands)
     if setup is None:
         return Workbench(load_catalog(app, tool), rules)
-    app.locations.sessions_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"{tool}-", dir=app.locations.sessions_dir))
-    exe = profile.executable_for(app.settings)
-    session = TclSession(profile, work, exe, app.settings.timeout).start()
+    session = open_session(app, profile)
     try:
         session.load_setup(setup)
         catalog = load_catalog(app, tool, session=session)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import time
 from pathlib import Path
 
 from copilot import resources
 from copilot.diagnostics import Diagnostic
 from copilot.errors import SetupError, ToolError
+from copilot.shells.base import find_executable
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
@@ -42,12 +42,7 @@ class TclSession:
         """Start the tool, wait for its prompt, and load the copilot runtime."""
         import pexpect
 
-        exe = shutil.which(self.executable)
-        if exe is None:
-            raise ToolError(
-                f"'{self.executable}' for tool '{self.profile.name}' is not installed or not on "
-                f"PATH; install it ({self.profile.install_hint}) or set its path in the config."
-            )
+        exe = find_executable(self.profile, self.executable)
         self.workdir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, **self.profile.env)
         try:
@@ -57,15 +52,26 @@ class TclSession:
                 timeout=START_TIMEOUT, maxread=65536, searchwindowsize=4096,
             )
             self._child.delaybeforesend = None  # pexpect sleeps 50 ms per send otherwise
-            self._child.expect_exact(self.profile.prompt)
+            self._expect_prompt(START_TIMEOUT)
         except (pexpect.EOF, pexpect.TIMEOUT, OSError) as exc:
             raise ToolError(
                 f"'{exe}' did not start or show its prompt {self.profile.prompt!r} "
                 f"({type(exc).__name__}); run it by hand to see why."
             ) from None
-        runtime = resources.data_file("adapters", "tcl_runtime.tcl")
-        self._send_line(f"{self.profile.source_command} {{{runtime}}}")
+        for command in self.profile.init_commands:
+            self._send_line(command)
+        self._send_line(self._runtime_line())
         return self
+
+    # The two lines that differ between languages (see PythonSession).
+    suffix = ".tcl"
+
+    def _runtime_line(self) -> str:
+        runtime = resources.data_file("adapters", "tcl_runtime.tcl")
+        return f"{self.profile.source_command} {{{runtime}}}"
+
+    def _run_line(self, path: Path, tag: str) -> str:
+        return f"::copilot_rt::run {{{path}}} {tag}"
 
     def close(self) -> None:
         """End the tool process (it holds no user state worth saving)."""
@@ -109,7 +115,7 @@ class TclSession:
     def run_script(self, text: str) -> RunResult:
         """Run Tcl text in the live tool and tie its output and findings to script lines."""
         self._counter += 1
-        path = self.workdir / f"script-{os.getpid()}-{self._counter}.tcl"
+        path = self.workdir / f"script-{os.getpid()}-{self._counter}{self.suffix}"
         path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         try:
             return self._run_file(path)
@@ -133,7 +139,7 @@ class TclSession:
             self.restart()
         tag = secrets.token_hex(6)
         began = time.monotonic()
-        self._child.sendline(f"::copilot_rt::run {{{path}}} {tag}")
+        self._child.sendline(self._run_line(path, tag))
         end = f"<<{tag}:END "
         errors, warnings = self.profile.error_regexes(), self.profile.warning_regexes()
         try:
@@ -141,7 +147,7 @@ class TclSession:
             raw = self._child.before
             self._child.expect(r"\d>>")
             status = "ok" if self._child.after.startswith("0") else "error"
-            self._child.expect_exact(self.profile.prompt, timeout=START_TIMEOUT)
+            self._expect_prompt(START_TIMEOUT)
         except (pexpect.TIMEOUT, pexpect.EOF) as exc:
             raw = self._child.before or ""
             timed_out = isinstance(exc, pexpect.TIMEOUT)
@@ -153,10 +159,14 @@ class TclSession:
             text, diags, line = parse_marked_output(raw, tag, errors, warnings)
             what = (f"did not finish within {self.timeout:g} s" if timed_out
                     else "crashed (the process ended)")
-            diags.append(Diagnostic(line, "error",
-                                    f"{self.profile.name} {what}; it was restarted and the setup replayed",
-                                    "tool"))
-            self.restart()
+            restarts = self.restarts
+            if timed_out:
+                self.interrupt()  # SIGINT where the tool survives it (state kept), else restart
+            else:
+                self.restart()
+            done = ("it was restarted and the setup replayed" if self.restarts > restarts
+                    else "it was interrupted; the session state is kept")
+            diags.append(Diagnostic(line, "error", f"{self.profile.name} {what}; {done}", "tool"))
             return RunResult(text, diags, "timeout" if timed_out else "crashed",
                              time.monotonic() - began)
         text, diags, _ = parse_marked_output(raw, tag, errors, warnings)
@@ -164,7 +174,28 @@ class TclSession:
 
     def _send_line(self, line: str) -> None:
         self._child.sendline(line)
-        self._child.expect_exact(self.profile.prompt)
+        self._expect_prompt(START_TIMEOUT)
+
+    def _expect_prompt(self, timeout: float) -> None:
+        if self.profile.prompt_regex:
+            self._child.expect(self.profile.prompt_regex, timeout=timeout)
+        else:
+            self._child.expect_exact(self.profile.prompt, timeout=timeout)
+
+    def interrupt(self) -> None:
+        """Stop the running command: SIGINT where the tool survives it, else a restart."""
+        import pexpect
+
+        if not self.alive:
+            return
+        if self.profile.interrupt == "signal":
+            self._child.sendintr()
+            try:
+                self._expect_prompt(5.0)
+                return
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                pass
+        self.restart()
 
 
 def _first_error(result: RunResult) -> str:
