@@ -71,9 +71,9 @@ def test_unknown_flag_is_caught_without_a_tool(fake_model):
                                       "message": "report_wns: unknown flag -max"}
 
 
-def cli_line(*args: str, env=None):
+def cli_line(*args: str, env=None, timeout: float = 120):
     return subprocess.run([sys.executable, "-m", "copilot", *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+                          text=True, env=env, timeout=timeout)
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -134,7 +134,8 @@ def test_no_disk_space_for_the_model(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_real_model_end_to_end(real_model_home):
     """The embedded Gemma 3 270M through llama.cpp, checked and run in real sta."""
-    out = cli_line("generate", "report the worst setup path", "--setup", "demo", "--json")
+    out = cli_line("generate", "report the worst setup path", "--setup", "demo", "--json",
+                   "--attempts", "2", timeout=600)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) == CONTRACT
