@@ -18,6 +18,7 @@ COMMANDS = {
     "generate": ("copilot.commands.generate:generate", "Write a tool script for a request, check it and try it in the live tool."),
     "config": ("copilot.commands.config:config", "Show each setting's effective value and where it came from."),
     "doctor": ("copilot.commands.doctor:doctor", "Check every component (tool, model, llama.cpp, store) and say how to fix what is missing."),
+    "explain": ("copilot.commands.explain:explain", "Explain a Tcl/SDC (or Python) script command by command, with sources and problems."),
     "eval": ("copilot.commands.evaluate:evaluate", "Run a benchmark: script tasks (pass@1) or a QA set (hit@k, MRR)."),
 }
 

@@ -1,0 +1,123 @@
+"""The model's short sentences, kept only when they stay grounded in the code they describe.
+
+A 270M base model copies the few-shot format well and the meaning less well: it names ports
+the script never mentions. Blocks get the verified example scripts nearest to them as
+few-shot examples (their requests are plain descriptions of what the code does), and a
+sentence that names an identifier missing from the code, or a word only the examples use,
+is dropped: what the user reads is either grounded or absent.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable
+
+from copilot import prompts
+from copilot.generate.examples import Example, ExampleBank
+from copilot.model.base import TextModel
+from copilot.retrieval.bm25 import BM25, tokens
+
+MAX_TOKENS = 40
+MAX_CODE_CHARS = 700
+MAX_EXAMPLE_CHARS = 400
+_IDENT = re.compile(r"[A-Za-z_][\w\[\]*/.:]*")
+# Used when a tool ships no example bank.
+DEFAULT_EXAMPLES = [
+    Example("d1", "print the full name of every output port", "foreach p [all_outputs] {\n  puts [get_full_name $p]\n}"),
+    Example("d2", "a proc that reports the n worst hold paths",
+            "proc hold_paths {n} {\n  report_checks -path_delay min -group_count $n\n}"),
+]
+
+
+def _identifier_like(token: str) -> bool:
+    token = token.rstrip(".:")
+    return bool(re.search(r"[_\d/\[*]", token)) or "." in token[1:]
+
+
+def argument_words(scripts: str) -> set[str]:
+    """Tokens of the literal arguments in `scripts` (object names, values), not commands or flags."""
+    words = set()
+    for line in scripts.split("\n"):
+        for n, word in enumerate(re.findall(r"[^\s\[\]{}\"]+", line)):
+            if n == 0 or word.startswith(("-", "$", "#")) or re.match(r"^[a-z_:]+$", word) and "_" in word:
+                continue
+            words.update(tokens(word))
+    return words
+
+
+def grounded(text: str, evidence: str, example_scripts: str = "") -> str | None:
+    """The first sentence of `text` if it is grounded in `evidence`; else None.
+
+    Dropped: sentences naming an identifier or a number the evidence lacks, and sentences
+    using an object name or value that only the few-shot example scripts contain (the model
+    copied an example's specifics, e.g. its port name, instead of describing this code).
+    """
+    line = text.strip().split("\n", 1)[0].strip().strip('"')
+    match = re.match(r"(.+?[.!?])(\s|$)", line)
+    sentence = (match.group(1) if match else line).strip().rstrip(".")
+    if not (10 <= len(sentence) <= 220) or any(m in sentence for m in ("Code:", "The code above", "#")):
+        return None
+    if re.match(r"^[a-z_:]+(\s+-|\s*$|\s+\[)", sentence) and "_" in sentence.split()[0]:
+        return None  # the model wrote code, not words
+    lowered = evidence.lower()
+    for token in _IDENT.findall(sentence):
+        bare = token.rstrip(".:,")
+        if _identifier_like(bare) and bare.lower() not in lowered:
+            return None
+    known = set(tokens(evidence))
+    said = set(tokens(sentence))
+    if any(t[0].isdigit() and t not in known for t in said):
+        return None
+    if (said & argument_words(example_scripts)) - known:
+        return None
+    return sentence
+
+
+class Narrator:
+    """Asks the model for one sentence at a time; loads the model only when first asked."""
+
+    def __init__(self, model_factory: Callable[[], TextModel], tool_title: str,
+                 bank: ExampleBank | None = None) -> None:
+        self._factory = model_factory
+        self._model: TextModel | None = None
+        self.tool_title = tool_title
+        self.bank = bank
+        self._index: BM25 | None = None
+        self.calls = 0
+        self.kept = 0
+        self.seconds = 0.0
+
+    @property
+    def name(self) -> str:
+        return self._model.name if self._model is not None else "model"
+
+    def _complete(self, template: str, evidence: str, shown: str, **values) -> str | None:
+        if self._model is None:
+            self._model = self._factory()
+        began = time.monotonic()
+        prompt = prompts.render(template, tool_title=self.tool_title, **values).rstrip()  # end on the cue
+        completion = self._model.complete(prompt,
+                                          max_tokens=MAX_TOKENS, temperature=0.0, stop=["\n"])
+        self.seconds += time.monotonic() - began
+        self.calls += 1
+        sentence = grounded(completion.text, evidence, shown)
+        self.kept += sentence is not None
+        return sentence
+
+    def nearest(self, code: str, k: int = 3) -> list[Example]:
+        """The k verified examples whose scripts are closest to `code`, nearest last."""
+        usable = [e for e in (self.bank.examples if self.bank else []) if len(e.script) <= MAX_EXAMPLE_CHARS]
+        if not usable:
+            return list(DEFAULT_EXAMPLES)
+        if self._index is None:
+            self._index = BM25([tokens(e.script) for e in usable])
+            self._usable = usable
+        return [self._usable[i] for i, _ in self._index.top(tokens(code), k)][::-1]
+
+    def block(self, code: str) -> str | None:
+        """What a block of code (a proc, a loop, a short script) does, in plain words."""
+        code = code[:MAX_CODE_CHARS].rstrip()
+        examples = self.nearest(code)
+        shown = "\n".join(e.script for e in examples)
+        return self._complete("explain_block.j2", code, shown, code=code, examples=examples)
