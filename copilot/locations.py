@@ -45,6 +45,11 @@ class Locations:
         return self.data_dir / "store"
 
     @property
+    def docs_cache_dir(self) -> Path:
+        """Keyword (BM25) indexes derived from docs stores, keyed by the store's contents."""
+        return self.data_dir / "cache" / "docs"
+
+    @property
     def catalogs_dir(self) -> Path:
         return self.data_dir / "catalogs"
 
