@@ -23,6 +23,7 @@ COMMANDS = {
     "index": ("copilot.commands.index:index", "Index documentation (PDF, man pages, Markdown, HTML, examples, tool catalogs) for search and ask."),
     "search": ("copilot.commands.search:search", "Find the documentation passages that best match a query (hybrid BM25 + embeddings)."),
     "ask": ("copilot.commands.ask:ask", "Answer a question from the indexed documentation, with numbered citations."),
+    "tui": ("copilot.commands.tui:tui", "Open the workspace (also `copilot` alone): docs Q&A, scripts, your live tool session."),
 }
 
 

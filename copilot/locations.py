@@ -63,6 +63,11 @@ class Locations:
         return self.data_dir / "history.jsonl"
 
     @property
+    def tui_history_file(self) -> Path:
+        """Requests made in the TUI (questions, scripts, runs), rewritten atomically."""
+        return self.data_dir / "tui-history.json"
+
+    @property
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
 

@@ -141,3 +141,24 @@ def test_real_model_end_to_end(real_model_home):
     assert set(data) == CONTRACT
     assert data["script"].strip() and data["attempts"] >= 1
     assert isinstance(data["diagnostics"], list)
+
+
+@needs_sta
+def test_repair_of_a_script_that_failed_elsewhere(fake_model):
+    """The TUI sends a script that failed in the user's session straight to the repair prompt."""
+    from copilot.context import AppContext
+    from copilot.diagnostics import Diagnostic
+    from copilot.generate.result import Attempt
+    from copilot.generate.service import ScriptService
+    from copilot.shells.profile import load_profile
+
+    model = fake_model(["report_tns\n"])
+    failed = Attempt("report_wns -max\n", [Diagnostic(1, "error", "report_wns -max is not valid", "tool")], ran=True)
+    service = ScriptService(AppContext.build(), "opensta", load_profile("opensta").demo_setup_path())
+    try:
+        result = service.generate("worst slack", repair=failed)
+    finally:
+        service.close()
+    assert len(model.prompts) == 1 and "report_wns -max is not valid" in model.prompts[0]
+    assert "report_wns -max" in model.prompts[0]
+    assert result.script == "report_tns\n" and result.valid and result.attempts == 1

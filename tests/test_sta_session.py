@@ -94,3 +94,22 @@ def test_history_file_stays_in_the_scratch_dir(tmp_path):
     with TclSession(load_profile("opensta"), tmp_path, timeout=5) as session:
         assert session.version() == "2.0.17"
     assert not (os.getcwd() + "/.history_sta" != "" and os.path.exists(".history_sta"))
+
+
+def test_output_streams_line_by_line_before_the_run_ends(sta):
+    import time
+
+    began = time.monotonic()
+    seen: list[tuple[float, str]] = []
+    result = sta.run_script("puts first\nafter 400\nputs second\nreport_tns\n",
+                            on_output=lambda text: seen.append((time.monotonic() - began, text)))
+    assert result.clean
+    assert "".join(text for _, text in seen) == result.output + "\n"
+    assert seen[0][1] == "first\n" and seen[0][0] < 0.35  # before the 400 ms pause is over
+    assert all(text.endswith("\n") for _, text in seen)
+
+
+def test_streamed_output_of_a_failing_script_stops_at_the_error(sta):
+    seen: list[str] = []
+    result = sta.run_script("puts one\nreport_wns -max\nputs never\n", on_output=seen.append)
+    assert result.status == "error" and "".join(seen) == "one\n"

@@ -60,16 +60,22 @@ class Generator:
         return {"tool_title": self.tool_title, "design": design, "commands": [],
                 "examples": examples, "request": request}
 
-    def generate(self, request: str, on_token: OnToken | None = None) -> GenerationResult:
+    def generate(self, request: str, on_token: OnToken | None = None,
+                 repair: Attempt | None = None) -> GenerationResult:
+        """Write, check and try scripts until one is accepted or attempts run out.
+
+        `repair` is a script that already failed (e.g. in the user's own session): the first
+        prompt then asks the model to fix it, using its first error.
+        """
         began = time.monotonic()
         request = validate_request(request)
         values = self.prompt_values(request)
         attempts: list[Attempt] = []
         for n in range(max(1, self.settings.attempts)):
-            if n == 0:
+            if n == 0 and repair is None:
                 prompt = prompts.render("script_fewshot.j2", **values)
             else:
-                worst = attempts[-1]
+                worst = attempts[-1] if attempts else repair
                 error = next((d.message for d in worst.diagnostics if d.severity != "info"), "")
                 prompt = prompts.render("script_repair.j2", failed=worst.script or "(empty)",
                                         error=f"Error: {error}", **values)

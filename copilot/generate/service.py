@@ -46,8 +46,9 @@ class ScriptService:
                                         self.app.settings, tool_title=self.profile.description)
         return self._generator
 
-    def generate(self, request: str, on_token: OnToken | None = None) -> GenerationResult:
-        return self.generator.generate(request, on_token=on_token)
+    def generate(self, request: str, on_token: OnToken | None = None, repair=None) -> GenerationResult:
+        """A checked script for `request`; `repair` (a failed Attempt) is fixed instead of starting afresh."""
+        return self.generator.generate(request, on_token=on_token, repair=repair)
 
     def check(self, script: str):
         """Static checks only (syntax, lint, safety) for a script the user wrote or edited."""

@@ -10,12 +10,13 @@ from pathlib import Path
 from copilot import resources
 from copilot.diagnostics import Diagnostic
 from copilot.errors import SetupError, ToolError
-from copilot.shells.base import find_executable
+from copilot.shells.base import OnOutput, find_executable
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
 START_TIMEOUT = 30.0
 PTY_SIZE = (50, 4000)  # wide, so long echoed lines are not scrolled
+STREAM_POLL = 0.1  # seconds between looks at the output when it is streamed
 
 
 class TclSession:
@@ -112,13 +113,17 @@ class TclSession:
         self.setups.append(path.resolve())
         return result
 
-    def run_script(self, text: str) -> RunResult:
-        """Run Tcl text in the live tool and tie its output and findings to script lines."""
+    def run_script(self, text: str, on_output: OnOutput | None = None) -> RunResult:
+        """Run Tcl text in the live tool and tie its output and findings to script lines.
+
+        With `on_output`, complete output lines (each ending in a newline) are passed on as
+        the tool prints them, before the result is returned.
+        """
         self._counter += 1
         path = self.workdir / f"script-{os.getpid()}-{self._counter}{self.suffix}"
         path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         try:
-            return self._run_file(path)
+            return self._run_file(path, on_output=on_output)
         finally:
             path.unlink(missing_ok=True)
 
@@ -132,7 +137,7 @@ class TclSession:
     def version(self) -> str:
         return self.evaluate(self.profile.version_command).strip() if self.profile.version_command else ""
 
-    def _run_file(self, path: Path, retry: bool = True) -> RunResult:
+    def _run_file(self, path: Path, retry: bool = True, on_output: OnOutput | None = None) -> RunResult:
         import pexpect
 
         if not self.alive:
@@ -143,7 +148,7 @@ class TclSession:
         end = f"<<{tag}:END "
         errors, warnings = self.profile.error_regexes(), self.profile.warning_regexes()
         try:
-            self._child.expect_exact(end, timeout=self.timeout)
+            self._expect_end(end, tag, on_output)
             raw = self._child.before
             self._child.expect(r"\d>>")
             status = "ok" if self._child.after.startswith("0") else "error"
@@ -155,7 +160,7 @@ class TclSession:
                 # The tool died before this script started (killed or crashed earlier):
                 # start it again and run the script once more.
                 self.restart()
-                return self._run_file(path, retry=False)
+                return self._run_file(path, retry=False, on_output=on_output)
             text, diags, line = parse_marked_output(raw, tag, errors, warnings)
             what = (f"did not finish within {self.timeout:g} s" if timed_out
                     else "crashed (the process ended)")
@@ -171,6 +176,31 @@ class TclSession:
                              time.monotonic() - began)
         text, diags, _ = parse_marked_output(raw, tag, errors, warnings)
         return RunResult(text, diags, status, time.monotonic() - began)
+
+    def _expect_end(self, end: str, tag: str, on_output: OnOutput | None) -> None:
+        """Wait for a run's end marker; with `on_output`, pass output lines on as they arrive."""
+        import pexpect
+
+        if on_output is None:
+            self._child.expect_exact(end, timeout=self.timeout)
+            return
+        deadline = time.monotonic() + self.timeout
+        shown = 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise pexpect.TIMEOUT(f"no end marker within {self.timeout:g} s")
+            index = self._child.expect_exact([end, pexpect.TIMEOUT], timeout=min(STREAM_POLL, left))
+            raw = self._child.before  # everything since the run began, markers included
+            if index == 1:
+                raw = raw[:raw.rfind("\n") + 1]  # complete lines only
+            text = parse_marked_output(raw, tag, [], [])[0]
+            lines = text.split("\n") if text else []
+            if len(lines) > shown:
+                on_output("\n".join(lines[shown:]) + "\n")
+                shown = len(lines)
+            if index == 0:
+                return
 
     def _send_line(self, line: str) -> None:
         self._child.sendline(line)
