@@ -18,8 +18,8 @@ def _run(app, sources: list, prune: set[str]):
     from copilot.docs.store import open_store
 
     store = open_store(app, create=True)
-    with click.progressbar(length=len(sources), label="indexing", file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(length=len(sources), label="indexing", file=sys.stderr, show_pos=True,
+                           hidden=not sys.stderr.isatty()) as bar:
         report = run_index(store, sources, prune, progress=bar.update)
     if store.entries():
         Retriever(store, app.locations.docs_cache_dir).refresh()  # the first search starts warm
