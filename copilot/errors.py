@@ -63,3 +63,9 @@ class TrainingError(CopilotError):
     """A training or export command cannot go on."""
 
     title = "train"
+
+
+class ServerError(CopilotError):
+    """`copilot serve` cannot start, is of another version, or a request to it failed."""
+
+    title = "server"

@@ -42,7 +42,11 @@ class Settings:
     min_relevance: float = _doc("Cosine similarity (0-1) the best passage needs for `copilot ask` to answer; below it, it says it does not know.", 0.35)
     request_prefix: str = _doc("Prefix that marks a line typed in `copilot shell` as a request.", "??")
     allow_modify: bool = _doc("Let --yes run scripts that change the design without asking.", False)
-    backend: str = _doc("Model backend: 'llama' (embedded llama.cpp) or 'openai' (an OpenAI-compatible server).", "llama")
+    editor: str = _doc("Editor for [e]dit in `copilot shell`; empty means $VISUAL, then $EDITOR, then vi.", "")
+    use_server: bool = _doc("Let commands such as `generate` use a running `copilot serve` instead of loading the model themselves.", True)
+    server_port: int = _doc("TCP port `copilot serve` listens on at 127.0.0.1 (for the Tcl plugin); 0 picks a free one.", 0)
+    server_timeout: float = _doc("Seconds a client waits for `copilot serve` to answer one request.", 300.0)
+    backend: str = _doc("Model backend: 'llama' (embedded llama.cpp), 'openai' (an OpenAI-compatible server), or a plugin's 'module:factory'.", "llama")
     base_url: str = _doc("Base URL of the OpenAI-compatible server when backend is 'openai'.", "")
     api_key_env: str = _doc("Name of the env var that holds the server's API key.", "COPILOT_API_KEY")
 

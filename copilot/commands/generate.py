@@ -34,13 +34,20 @@ def generate(request: tuple[str, ...], tool: str | None, setup: str | None, atte
 
     app = AppContext.build({"tool": tool, "setup": setup, "attempts": attempts, **model_flags})
     text = validate_request(" ".join(request))
-    profile = load_profile(app.settings.tool)
+    profile = load_profile(app.settings.tool, app.locations)
     setup_path = resolve_setup(app.settings.setup, profile)
-    service = ScriptService(app, profile.name, setup_path)
-    try:
-        result = service.generate(text)
-    finally:
-        service.close()
+    result = None
+    if attempts is None and not any(model_flags.values()):  # the server's model would differ
+        from copilot.server.client import generate_via_server
+
+        result = generate_via_server(app, text, profile.name, setup_path,
+                                     warn=lambda note: click.echo(f"copilot: {note}", err=True))
+    if result is None:
+        service = ScriptService(app, profile.name, setup_path)
+        try:
+            result = service.generate(text)
+        finally:
+            service.close()
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return

@@ -45,12 +45,18 @@ def build_llama(app: AppContext) -> TextModel:
 
 
 def load_model(app: AppContext) -> TextModel:
-    """Build the backend named by the `backend` setting."""
+    """Build the backend named by the `backend` setting (a name, or a plugin's 'module:factory')."""
     name = app.settings.backend
-    if name not in _BACKENDS:
-        raise UsageError(f"unknown model backend '{name}'; known: {', '.join(backend_names())}.")
-    factory = _BACKENDS[name]
-    if isinstance(factory, str):
-        module, attr = factory.split(":")
-        factory = getattr(importlib.import_module(module), attr)
+    factory = _BACKENDS.get(name)
+    if factory is None and ":" not in name:
+        raise UsageError(f"unknown model backend '{name}'; known: {', '.join(backend_names())} "
+                         f"(or a plugin's 'module:factory').")
+    if factory is None or isinstance(factory, str):
+        # Plugins (and tests that span processes) name a factory by its import path.
+        module, _, attr = (factory or name).partition(":")
+        try:
+            factory = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise UsageError(f"model backend '{name}' cannot be imported ({exc}); "
+                             f"check the module is installed and names a factory.") from None
     return factory(app)
