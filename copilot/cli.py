@@ -19,6 +19,7 @@ COMMANDS = {
     "config": ("copilot.commands.config:config", "Show each setting's effective value and where it came from."),
     "doctor": ("copilot.commands.doctor:doctor", "Check every component (tool, model, llama.cpp, store) and say how to fix what is missing."),
     "explain": ("copilot.commands.explain:explain", "Explain a Tcl/SDC (or Python) script command by command, with sources and problems."),
+    "summarize": ("copilot.commands.summarize:summarize", "Summarize a long bug report or issue thread: technical, managerial, owner area."),
     "eval": ("copilot.commands.evaluate:evaluate", "Run a benchmark: script tasks (pass@1) or a QA set (hit@k, MRR)."),
     "index": ("copilot.commands.index:index", "Index documentation (PDF, man pages, Markdown, HTML, examples, tool catalogs) for search and ask."),
     "search": ("copilot.commands.search:search", "Find the documentation passages that best match a query (hybrid BM25 + embeddings)."),

@@ -118,7 +118,7 @@ def test_model_sentence_is_kept_only_when_grounded(fake_model, tmp_path):
 
 
 def test_grounding_drops_copied_example_details():
-    from copilot.explain.narrate import grounded
+    from copilot.grounding import grounded
 
     code = "report_checks -path_delay min -group_count $n"
     examples = "report_checks -path_delay min -group_count 8\nreport_checks -to [get_ports busy]"
@@ -203,3 +203,15 @@ def test_huge_and_missing_inputs_are_refused(tmp_path):
     assert out.returncode == 2 and b"explain reads at most 5000" in out.stderr
     out = cli_line("explain", str(tmp_path / "nope.tcl"))
     assert out.returncode == 2 and b"does not exist" in out.stderr
+
+
+@pytest.mark.slow
+def test_real_model_explanation_is_grounded_or_absent(real_model_home, tmp_path):
+    script = tmp_path / "slack.tcl"
+    script.write_text("foreach p [all_outputs] {\n  puts [get_full_name $p]\n}\nreport_checks -path_delay min\n")
+    data = explain_json(str(script))
+    loop = by_line(data)[1]
+    assert loop["explanation"].startswith("Loops p over all output ports")
+    if "Purpose (model)" in loop["explanation"]:
+        assert loop["sources"][-1].startswith("model: gemma3-270m")
+    assert "-path_delay min: which checks" in by_line(data)[4]["explanation"]

@@ -66,7 +66,8 @@ def render_prompt(question: str, hits: list[Hit]) -> str:
 def ask(app: AppContext, retriever: Retriever, question: str, model=None,
         on_token: OnToken | None = None) -> Answer:
     """Answer `question` from the store; `model` defaults to the configured one."""
-    hits, best = retriever.search_with_relevance(question, k=app.settings.ask_passages)
+    hits = retriever.search(question, k=app.settings.ask_passages)
+    best = retriever.best_similarity(hits)
     if not hits or best < app.settings.min_relevance:
         text = dont_know(best, app.settings.min_relevance)
         if on_token:

@@ -9,69 +9,24 @@ is dropped: what the user reads is either grounded or absent.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Callable
 
 from copilot import prompts
 from copilot.generate.examples import Example, ExampleBank
+from copilot.grounding import grounded
 from copilot.model.base import TextModel
 from copilot.retrieval.bm25 import BM25, tokens
 
 MAX_TOKENS = 40
 MAX_CODE_CHARS = 700
 MAX_EXAMPLE_CHARS = 400
-_IDENT = re.compile(r"[A-Za-z_][\w\[\]*/.:]*")
 # Used when a tool ships no example bank.
 DEFAULT_EXAMPLES = [
     Example("d1", "print the full name of every output port", "foreach p [all_outputs] {\n  puts [get_full_name $p]\n}"),
     Example("d2", "a proc that reports the n worst hold paths",
             "proc hold_paths {n} {\n  report_checks -path_delay min -group_count $n\n}"),
 ]
-
-
-def _identifier_like(token: str) -> bool:
-    token = token.rstrip(".:")
-    return bool(re.search(r"[_\d/\[*]", token)) or "." in token[1:]
-
-
-def argument_words(scripts: str) -> set[str]:
-    """Tokens of the literal arguments in `scripts` (object names, values), not commands or flags."""
-    words = set()
-    for line in scripts.split("\n"):
-        for n, word in enumerate(re.findall(r"[^\s\[\]{}\"]+", line)):
-            if n == 0 or word.startswith(("-", "$", "#")) or re.match(r"^[a-z_:]+$", word) and "_" in word:
-                continue
-            words.update(tokens(word))
-    return words
-
-
-def grounded(text: str, evidence: str, example_scripts: str = "") -> str | None:
-    """The first sentence of `text` if it is grounded in `evidence`; else None.
-
-    Dropped: sentences naming an identifier or a number the evidence lacks, and sentences
-    using an object name or value that only the few-shot example scripts contain (the model
-    copied an example's specifics, e.g. its port name, instead of describing this code).
-    """
-    line = text.strip().split("\n", 1)[0].strip().strip('"')
-    match = re.match(r"(.+?[.!?])(\s|$)", line)
-    sentence = (match.group(1) if match else line).strip().rstrip(".")
-    if not (10 <= len(sentence) <= 220) or any(m in sentence for m in ("Code:", "The code above", "#")):
-        return None
-    if re.match(r"^[a-z_:]+(\s+-|\s*$|\s+\[)", sentence) and "_" in sentence.split()[0]:
-        return None  # the model wrote code, not words
-    lowered = evidence.lower()
-    for token in _IDENT.findall(sentence):
-        bare = token.rstrip(".:,")
-        if _identifier_like(bare) and bare.lower() not in lowered:
-            return None
-    known = set(tokens(evidence))
-    said = set(tokens(sentence))
-    if any(t[0].isdigit() and t not in known for t in said):
-        return None
-    if (said & argument_words(example_scripts)) - known:
-        return None
-    return sentence
 
 
 class Narrator:
