@@ -147,3 +147,37 @@ def test_ask_with_the_real_model(store, real_model_home):
     data = json.loads(result.stdout)
     assert data["answer"].startswith("According to [") and len(data["answer"]) > len("According to [")
     assert data["sources"] and data["sources"][0]["source"].endswith("manual.pdf")
+
+
+def index_json(*args: str) -> dict:
+    return json.loads(run("index", *args, "--json").stdout)
+
+
+def test_index_without_paths_refreshes_everything_and_rebuild_starts_over(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_man_page(docs)
+    (docs / "a.md").write_text("# A\n\nAlpha notes.\n", encoding="utf-8")
+    single = tmp_path / "single.txt"
+    single.write_text("Single file about hold fixing.\n", encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert index_json(str(docs), str(single), "--store", store)["added"] == 3
+    (docs / "a.md").unlink()
+    (docs / "b.md").write_text("# B\n\nBeta notes.\n", encoding="utf-8")
+    single.write_text("Single file about setup fixing.\n", encoding="utf-8")
+    refreshed = index_json("--store", store)
+    assert (refreshed["added"], refreshed["updated"], refreshed["removed"], refreshed["unchanged"]) == (1, 1, 1, 1)
+    rebuilt = index_json("--rebuild", "--store", store)
+    assert rebuilt["added"] == 3 and rebuilt["unchanged"] == 0
+
+
+def test_rebuild_replaces_a_damaged_store(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "chroma.sqlite3").write_bytes(b"garbage" * 1000)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_man_page(docs)
+    assert index_json(str(docs), "--rebuild", "--store", str(store))["added"] == 1
+    hits = json.loads(run("search", "frobnicate", "--store", str(store), "--json").stdout)
+    assert hits[0]["source"].endswith("frobnicate.n.gz")

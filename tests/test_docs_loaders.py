@@ -185,3 +185,25 @@ def test_keyword_tokens_keep_identifiers_and_their_parts():
     tokens = doc_tokens("Use report_checks -path_delay min; abbreviated flags")
     assert {"report_checks", "report", "check", "path_delay", "path", "delay", "min"} <= set(tokens)
     assert doc_tokens("abbreviated")[0] == doc_tokens("abbreviate")[0]
+
+
+@pytest.mark.skipif(not Path("/usr/share/man/man3/lsort.3tcl.gz").exists(), reason="tcl8.6-doc not installed")
+def test_default_corpus_takes_script_level_tcl_pages_once():
+    from copilot.docs.default_corpus import tcl_man_pages
+
+    names = [Path(s.key).name for s in tcl_man_pages()]
+    assert "lsort.3tcl.gz" in names and "string.3tcl.gz" in names
+    assert not any(n.startswith("Tcl_") for n in names)  # C library pages are left out
+    assert len(names) == len(set(names)) and len(names) > 100
+
+
+def test_tool_catalog_source_lists_every_command_usage(app):
+    from copilot.docs.tool_catalog import CatalogSource
+
+    source = CatalogSource(app, "opensta")
+    document = source.load()
+    assert source.key == "tool:opensta" and document.kind == "catalog"
+    texts = {s.heading: s.text for s in document.sections}
+    assert texts["create_clock"].startswith("usage: create_clock ") and "-period" in texts["create_clock"]
+    assert "not in OpenSTA 2.0.17" in texts["report_units"]
+    assert source.fingerprint() == CatalogSource(app, "opensta").fingerprint()

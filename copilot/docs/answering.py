@@ -66,8 +66,7 @@ def render_prompt(question: str, hits: list[Hit]) -> str:
 def ask(app: AppContext, retriever: Retriever, question: str, model=None,
         on_token: OnToken | None = None) -> Answer:
     """Answer `question` from the store; `model` defaults to the configured one."""
-    hits = retriever.search(question, k=app.settings.ask_passages)
-    best = retriever.best_similarity(hits)
+    hits, best = retriever.search_with_relevance(question, k=app.settings.ask_passages)
     if not hits or best < app.settings.min_relevance:
         text = dont_know(best, app.settings.min_relevance)
         if on_token:

@@ -100,6 +100,12 @@ class Retriever:
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid", depth: int = 50) -> list[Hit]:
         """The k best passages for `query`, best first."""
+        return self.search_with_relevance(query, k, mode, depth)[0]
+
+    def search_with_relevance(self, query: str, k: int = 8, mode: str = "hybrid",
+                              depth: int = 50) -> tuple[list[Hit], float]:
+        """The k best passages, and the cosine similarity of the nearest passage of all
+        (0 in keyword mode): how relevant the store is to the query at all."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         keyword = self.refresh()
@@ -118,7 +124,5 @@ class Retriever:
         if mode == "hybrid":
             fused = _with_siblings(fused, {pid: found[pid][1].get("key", "") for pid in fused})
         best = sorted(fused, key=lambda pid: -fused[pid])[:k]
-        return [Hit(_passage(*found[pid]), fused[pid], similarity.get(pid)) for pid in best]
-
-    def best_similarity(self, hits: list[Hit]) -> float:
-        return max((h.similarity for h in hits if h.similarity is not None), default=0.0)
+        hits = [Hit(_passage(*found[pid]), fused[pid], similarity.get(pid)) for pid in best]
+        return hits, max(similarity.values(), default=0.0)

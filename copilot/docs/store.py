@@ -69,8 +69,22 @@ def _client(app: AppContext, create: bool):
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
     except Exception as exc:  # a damaged sqlite file or a store from another Chroma version
+        _forget_client(path)
         raise StoreError(f"the docs store at {path} cannot be opened ({_first_line(exc)}); "
                          f"it is damaged or from another Chroma version: {REBUILD}.") from None
+
+
+def _forget_client(path: Path) -> None:
+    """Drop Chroma's in-process cache entry for a store folder.
+
+    Chroma caches one client system per folder and keeps it even when starting it failed
+    or the folder was deleted, so a rebuild in the same process would reuse a dead one.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    cache = getattr(SharedSystemClient, "_identifier_to_system", None)
+    if isinstance(cache, dict):
+        cache.pop(str(path), None)
 
 
 class DocStore:
@@ -162,6 +176,7 @@ def delete_store(app: AppContext) -> None:
         import shutil
 
         shutil.rmtree(path)  # only a folder that holds a Chroma database is ever removed
+        _forget_client(path)
         return
     if client is None:
         return
