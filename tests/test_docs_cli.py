@@ -181,3 +181,22 @@ def test_rebuild_replaces_a_damaged_store(tmp_path):
     assert index_json(str(docs), "--rebuild", "--store", str(store))["added"] == 1
     hits = json.loads(run("search", "frobnicate", "--store", str(store), "--json").stdout)
     assert hits[0]["source"].endswith("frobnicate.n.gz")
+
+
+def test_rebuild_after_a_model_change_reindexes_the_same_sources(tmp_path):
+    from copilot.context import AppContext
+    from copilot.docs.store import open_store
+    from copilot.errors import StoreError
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    write_man_page(docs)
+    store = str(tmp_path / "store")
+    index_json(str(docs), "--store", store)
+    app = AppContext.build({"store": store})
+    opened = open_store(app)
+    opened.docs.modify(metadata={**opened.docs.metadata, "embedding_model": "some-other-model"})
+    with pytest.raises(StoreError, match="built with embedding model 'some-other-model'"):
+        run("search", "frobnicate", "--store", store)
+    assert index_json("--rebuild", "--store", store)["added"] == 1
+    assert json.loads(run("search", "frobnicate", "--store", store, "--json").stdout)

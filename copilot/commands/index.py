@@ -63,29 +63,16 @@ def index(paths: tuple[Path, ...], tools: tuple[str, ...], defaults: bool, rebui
     """
     from copilot.context import AppContext
     from copilot.docs.planning import refresh_sources, requested_sources
-    from copilot.docs.store import delete_store, open_store
-    from copilot.errors import StoreError
+    from copilot.docs.store import delete_store, read_manifest
 
     app = AppContext.build({"store": store, "chroma_url": chroma_url})
-    explicit = bool(paths or tools or defaults)
-    previous = {}
-    if rebuild:
-        try:
-            existing = open_store(app) if not explicit else None
-            previous = existing.entries() if existing else {}
-        except StoreError:  # unreadable: a rebuild needs the paths given again
-            previous = {}
-        delete_store(app)
-        if not explicit and not previous:
-            click.echo("copilot: store deleted; index again with PATH..., --defaults or --tool.", err=True)
-            return
-    if explicit:
+    # sources are worked out before anything is deleted: a bad PATH leaves the store alone
+    if paths or tools or defaults:
         sources, prune = requested_sources(app, list(paths), list(tools), defaults)
     else:
-        if not previous:
-            existing = open_store(app)
-            previous = existing.entries() if existing else {}
-        sources, prune = refresh_sources(app, previous)
+        sources, prune = refresh_sources(app, read_manifest(app))
+    if rebuild:
+        delete_store(app)
     report = _run(app, sources, prune)
     for path, reason in report.skipped:
         click.echo(f"copilot: skipped {path}: {reason}", err=True)

@@ -79,10 +79,39 @@ class _Batch:
             self.texts.append(passage.text)
             self.metas.append(_metadata(key, sha, n, passage))
 
+    def write(self, store: DocStore, old_passages: dict[str, list[str]]) -> None:
+        """Passages first, then the manifest (the commit), then the replaced passages."""
+        for part in _chunks(list(range(len(self.ids))), BATCH_PASSAGES):
+            store.docs.upsert(ids=[self.ids[i] for i in part], documents=[self.texts[i] for i in part],
+                              metadatas=[self.metas[i] for i in part])
+        store.commit(self.entries)
+        _delete(store, [pid for e in self.entries for pid in old_passages.get(e.key, [])])
+
 
 def _chunks(items: list, size: int) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _delete(store: DocStore, ids: list[str]) -> None:
+    for part in _chunks(ids, 1000):
+        store.docs.delete(ids=part)
+
+
+def _live_passages(store: DocStore, entries: dict[str, ManifestEntry]) -> dict[str, list[str]]:
+    """Passage ids of each live source; passages of no live version (an interrupted run's,
+    or an old version's) are deleted."""
+    snapshot = store.docs.get(include=["metadatas"])
+    live: dict[str, list[str]] = {}
+    orphans = []
+    for pid, meta in zip(snapshot["ids"], snapshot["metadatas"]):
+        entry = entries.get(meta.get("key"))
+        if entry is not None and entry.sha == meta.get("sha"):
+            live.setdefault(entry.key, []).append(pid)
+        else:
+            orphans.append(pid)
+    _delete(store, orphans)
+    return live
 
 
 def run_index(store: DocStore, sources: list[Source], prune: set[str],
@@ -91,45 +120,15 @@ def run_index(store: DocStore, sources: list[Source], prune: set[str],
     started = time.monotonic()
     report = IndexReport()
     entries = store.entries()
-    snapshot = store.docs.get(include=["metadatas"])
-    by_key: dict[str, list[str]] = {}
-    orphans = []
-    for pid, meta in zip(snapshot["ids"], snapshot["metadatas"]):
-        entry = entries.get(meta.get("key"))
-        if entry is None or entry.sha != meta.get("sha"):
-            orphans.append(pid)  # left by an interrupted run, or an old version
-        else:
-            by_key.setdefault(entry.key, []).append(pid)
-    for part in _chunks(orphans, 1000):
-        store.docs.delete(ids=part)
-
+    live = _live_passages(store, entries)
+    tick = progress or (lambda n: None)
     batch = _Batch()
-
-    def flush() -> None:
-        nonlocal batch
-        if not batch.entries:
-            return
-        for part in _chunks(list(range(len(batch.ids))), BATCH_PASSAGES):
-            store.docs.upsert(ids=[batch.ids[i] for i in part], documents=[batch.texts[i] for i in part],
-                              metadatas=[batch.metas[i] for i in part])
-        store.commit(batch.entries)
-        old = [pid for e in batch.entries for pid in by_key.get(e.key, [])]
-        for part in _chunks(old, 1000):
-            store.docs.delete(ids=part)
-        report.passages += len(batch.ids)
-        if progress:
-            progress(len(batch.entries))
-        batch = _Batch()
-
-    seen = set()
     for source in sources:
-        seen.add(source.key)
         sha = source.fingerprint()
         known = entries.get(source.key)
         if known is not None and known.sha == sha:
             report.unchanged += 1
-            if progress:
-                progress(1)
+            tick(1)
             continue
         try:
             document = source.load()
@@ -137,23 +136,25 @@ def run_index(store: DocStore, sources: list[Source], prune: set[str],
             if source.explicit:
                 raise
             report.skipped.append((source.key, exc.message))
-            if progress:
-                progress(1)
+            tick(1)
             continue
         batch.add(source.key, sha, document, chunk_document(document), source.via)
-        if known is None:
-            report.added += 1
-        else:
-            report.updated += 1
+        report.added += known is None
+        report.updated += known is not None
         if len(batch.ids) >= BATCH_PASSAGES:
-            flush()
-    flush()
+            batch.write(store, live)
+            report.passages += len(batch.ids)
+            tick(len(batch.entries))
+            batch = _Batch()
+    if batch.entries:
+        batch.write(store, live)
+        report.passages += len(batch.ids)
+        tick(len(batch.entries))
 
+    seen = {source.key for source in sources}
     gone = [key for key, entry in entries.items() if entry.via in prune and key not in seen]
     store.forget(gone)
-    for key in gone:
-        for part in _chunks(by_key.get(key, []), 1000):
-            store.docs.delete(ids=part)
+    _delete(store, [pid for key in gone for pid in live.get(key, [])])
     report.removed = len(gone)
     report.seconds = time.monotonic() - started
     return report

@@ -27,8 +27,8 @@ def requested_sources(app: AppContext, paths: list[Path], tools: list[str], defa
 def refresh_sources(app: AppContext, entries: dict[str, ManifestEntry]) -> tuple[list, set[str]]:
     """Everything already in the store, read again: its folders re-walked, gone files pruned."""
     if not entries:
-        raise UsageError("the docs index is empty: pass PATH... to index, --defaults for the Tcl man "
-                         "pages and the tool's command catalog, or --tool NAME.")
+        raise UsageError("the docs index has no sources to refresh: pass PATH... to index, --defaults "
+                         "for the Tcl man pages and the tool's command catalog, or --tool NAME.")
     sources: list = []
     prune: set[str] = set()
     for via in sorted({e.via for e in entries.values()}):

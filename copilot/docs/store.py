@@ -96,10 +96,7 @@ class DocStore:
         self.model = function.model
 
     def entries(self) -> dict[str, ManifestEntry]:
-        got = self.manifest.get(include=["metadatas"])
-        return {key: ManifestEntry(key, m["sha"], m.get("title", ""), m.get("kind", ""),
-                                   int(m.get("chunks", 0)), m.get("via", ""))
-                for key, m in zip(got["ids"], got["metadatas"])}
+        return _entries(self.manifest)
 
     def fingerprint(self, entries: dict[str, ManifestEntry] | None = None) -> str:
         """Changes whenever the set of live source versions does (keys the BM25 cache)."""
@@ -121,6 +118,28 @@ class DocStore:
     def forget(self, keys: list[str]) -> None:
         if keys:
             self.manifest.delete(ids=keys)
+
+
+def _entries(manifest) -> dict[str, ManifestEntry]:
+    got = manifest.get(include=["metadatas"])
+    return {key: ManifestEntry(key, m["sha"], m.get("title", ""), m.get("kind", ""),
+                               int(m.get("chunks", 0)), m.get("via", ""))
+            for key, m in zip(got["ids"], got["metadatas"])}
+
+
+def read_manifest(app: AppContext) -> dict[str, ManifestEntry]:
+    """The sources of a store, even one this copilot refuses to search (built with another
+    model or layout): what `index --rebuild` indexes again. Empty when unreadable."""
+    try:
+        client, _ = _client(app, create=False)
+    except StoreError:
+        if app.settings.chroma_url:
+            raise  # the server is down: say so rather than "empty"
+        return {}  # a damaged local store: the paths must be given again
+    try:
+        return _entries(client.get_collection(MANIFEST, embedding_function=None)) if client else {}
+    except Exception:  # no manifest collection, or one this version cannot read
+        return {}
 
 
 def _check(collection, where: str, model: str) -> None:
