@@ -215,3 +215,17 @@ def test_real_model_explanation_is_grounded_or_absent(real_model_home, tmp_path)
     if "Purpose (model)" in loop["explanation"]:
         assert loop["sources"][-1].startswith("model: gemma3-270m")
     assert "-path_delay min: which checks" in by_line(data)[4]["explanation"]
+
+
+def test_block_prompt_renders_nearest_examples_last():
+    from copilot.explain.narrate import Narrator
+    from copilot.generate.examples import ExampleBank
+    from copilot import prompts
+
+    narrator = Narrator(lambda: None, "OpenSTA", ExampleBank.for_tool("opensta"))
+    code = "foreach p [all_outputs] {\n  puts [get_full_name $p]\n}"
+    examples = narrator.nearest(code)
+    text = prompts.render("explain_block.j2", tool_title="OpenSTA", code=code, examples=examples).rstrip()
+    assert text.endswith(code + "\n# The code above:")
+    assert text.count("# The code above:") == len(examples) + 1 == 4
+    assert "all_outputs" in examples[-1].script

@@ -23,11 +23,12 @@ from copilot.summarize.extract import (ThreadFacts, Unit, command_pattern, gathe
 from copilot.summarize.thread import Thread
 from copilot.summarize.triage import Assignment, Managerial, assign_area, managerial
 
-CHUNK_CHARS = 6000  # thread text per chunk; the model sees only its key points
+CHUNK_CHARS = 8000  # thread text per chunk; the model sees only its key points
 KEY_POINTS = 5
-GROUP = 5  # sentences merged per step
-NOTE_CHARS = 220
-MAX_TOKENS = 60
+MODEL_POINTS = 4  # the best key points the model reads (prompt evaluation dominates the cost)
+GROUP = 6  # sentences merged per step
+NOTE_CHARS = 180
+MAX_TOKENS = 48
 MIN_COVERAGE = 0.75  # a sentence must be mostly made of the notes' own words
 Progress = Callable[[str, int, int], None]
 
@@ -125,7 +126,8 @@ class Summarizer:
             if on_progress:
                 on_progress("chunk", n, len(chunks))
             points = top_units(chunk, KEY_POINTS, must=problem if problem in chunk else None)
-            sentence = self._sentence([note(u) for u in points], aliases)
+            for_model = sorted(sorted(points, key=lambda u: -u.score)[:MODEL_POINTS], key=lambda u: u.order)
+            sentence = self._sentence([note(u) for u in for_model], aliases)
             posts = (chunk[0].post + 1, chunk[-1].post + 1)
             records.append(ChunkSummary(n, 0, posts, sum(len(u.text) + 1 for u in chunk),
                                         [note(u) for u in points], sentence))
