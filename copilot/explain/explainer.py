@@ -65,8 +65,7 @@ class Explainer:
         refuse_non_script(tree, catalog, name)
         source_lines = text.split("\n")
         report = self.bench.check(text)
-        # Every constraint would be a "changes the design" note; the summary counts them instead.
-        diagnostics = [d for d in report.diagnostics if not (d.source == "safety" and d.severity == "info")]
+        diagnostics = reader_diagnostics(report.diagnostics)
         ctx = ScriptContext(catalog, self.notes, tree, self.docs)
         chosen = select_commands(tree, source_lines)
         sections = split_sections(chosen, source_lines)
@@ -114,6 +113,25 @@ class Explainer:
             if sentence:
                 parts.append(f"Purpose (model): {sentence}.")
         return " ".join(parts)
+
+
+_POLICY = "generated scripts may not use it (blocked by policy)"
+
+
+def reader_diagnostics(found: list[Diagnostic]) -> list[Diagnostic]:
+    """The checks' findings as a reader of the script needs them: once per line, no per-command
+    "changes the design" notes (the summary counts those), and the OS-reaching ones worded as a
+    risk of this script rather than a rule for generated ones."""
+    out: list[Diagnostic] = []
+    for d in found:
+        if d.source == "safety" and d.severity == "info":
+            continue
+        if d.source == "safety" and _POLICY in d.message:
+            d = Diagnostic(d.line, d.severity, d.message.replace(
+                _POLICY, "risky: review it before running (the copilot never runs it unasked)"), d.source)
+        if d not in out:
+            out.append(d)
+    return out
 
 
 def is_block(use: CommandUse) -> bool:
