@@ -9,3 +9,9 @@ set pins {}
 foreach c [get_cells *] { foreach p [get_pins -of_objects $c] { lappend pins [get_full_name $p] } }
 puts "pin [join $pins { }]"
 puts "design [current_design]"
+set names {}
+foreach p [all_inputs] { lappend names [get_full_name $p] }
+puts "input [join $names { }]"
+set names {}
+foreach p [all_outputs] { lappend names [get_full_name $p] }
+puts "output [join $names { }]"

@@ -16,12 +16,15 @@ class DesignFacts:
     pins: list[str] = field(default_factory=list)
     clocks: list[str] = field(default_factory=list)
     lib_cells: list[str] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
 
     @classmethod
     def from_listing(cls, text: str) -> "DesignFacts":
         facts = cls()
         slots = {"port": "ports", "cell": "cells", "net": "nets", "pin": "pins",
-                 "clock": "clocks", "lib_cell": "lib_cells"}
+                 "clock": "clocks", "lib_cell": "lib_cells", "input": "inputs",
+                 "output": "outputs"}
         for line in text.splitlines():
             kind, _, rest = line.partition(" ")
             if kind in slots:

@@ -34,6 +34,8 @@ def _check_command(use: CommandUse, catalog: Catalog, defined: set[str]) -> list
     name = use.name
     if not re.match(r"^[\w:]+$", name) or name in defined:
         return []
+    if re.fullmatch(r"[\d:*]+", name):  # bus index `req_a[2]`: OpenSTA's unknown handler
+        return []
     if re.fullmatch(r"\d+", name):  # a bus index, req_a[2]: OpenSTA's `unknown` returns "[2]" as text
         return []
     if name in catalog.missing:

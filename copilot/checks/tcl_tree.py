@@ -26,6 +26,8 @@ class Word:
     literal: bool
     line: int
     kind: str
+    start: int = -1  # byte offsets in the UTF-8 script, for edits
+    end: int = -1
 
 
 @dataclass
@@ -37,6 +39,8 @@ class CommandUse:
     words: list[Word]
     end_line: int
     nested: bool = False  # inside [...] or a body
+    start: int = -1  # byte offsets of the whole command (name to last word)
+    end: int = -1
 
 
 @dataclass
@@ -66,12 +70,26 @@ def _word(src: bytes, node) -> Word:
         text = text[1:-1]
     if node.type == "braced_word":
         text = text[1:-1]
-    return Word(text, literal, node.start_point[0] + 1, node.type)
+    return Word(text, literal, node.start_point[0] + 1, node.type, node.start_byte, node.end_byte)
+
+
+def _merge_adjacent(words: list[Word], src: bytes) -> list[Word]:
+    """One Tcl word from pieces the grammar splits: `req_a[2]` is `req_a` + `[2]` to it."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and prev.end == w.start and w.start >= 0:
+            text = src[prev.start:w.end].decode("utf-8", "replace")
+            out[-1] = Word(text, prev.literal and w.literal, prev.line, "concat", prev.start, w.end)
+        else:
+            out.append(w)
+    return out
 
 
 def parse_tcl(text: str) -> TclTree:
     """Parse a Tcl script; never raises on any input."""
-    src = text.encode("utf-8", "replace")
+    # The grammar drops a last command that has no newline after it; offsets are unchanged.
+    src = (text if text.endswith("\n") else text + "\n").encode("utf-8", "replace")
     tree = _parser().parse(src)
     out = TclTree()
     _walk(src, tree.root_node, out, nested=False)
@@ -117,7 +135,8 @@ def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
         mine, rest = (args, []) if cut is None else (args[:cut], args[cut + 1:])
         end = node.end_point[0] + 1 if cut is None else (mine[-1] if mine else head).end_point[0] + 1
         if head.type != "variable_substitution":
-            _emit(src, kind, name, head.start_point[0] + 1, end, mine, out, nested)
+            span = (head.start_byte, (mine[-1] if mine else head).end_byte)
+            _emit(src, kind, name, head.start_point[0] + 1, end, mine, out, nested, span)
         if not rest:
             return
         head, args, kind = rest[0], rest[1:], "command"
@@ -125,11 +144,11 @@ def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
 
 
 def _emit(src: bytes, kind: str, name: str, line: int, end_line: int, args: list, out: TclTree,
-          nested: bool) -> None:
+          nested: bool, span: tuple[int, int] = (-1, -1)) -> None:
     """Record one command and walk the arguments that hold scripts or substitutions."""
-    words = [_word(src, a) for a in args]
+    words = _merge_adjacent([_word(src, a) for a in args], src)
     if name:
-        out.commands.append(CommandUse(name, line, words, end_line, nested))
+        out.commands.append(CommandUse(name, line, words, end_line, nested, *span))
     if kind == "procedure" and words:
         out.procs[words[0].text] = line
     braced = [a for a in args if a.type == "braced_word"]
