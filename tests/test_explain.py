@@ -230,3 +230,20 @@ def test_block_prompt_renders_nearest_examples_last():
     assert text.endswith(code + "\n# The code above:")
     assert text.count("# The code above:") == len(examples) + 1 == 4
     assert "all_outputs" in examples[-1].script
+
+
+def test_docs_citation_prefers_the_section_on_the_command():
+    from copilot.explain.citations import DocsCitations
+
+    def hit(title, source, text=""):
+        return SimpleNamespace(passage=SimpleNamespace(title=title, source=source, text=text or title, page=44))
+
+    class FakeRetriever:
+        def search(self, query, k=8, mode="hybrid"):
+            return [hit("opensta 2.0.17 commands (live tool catalog) — set_input_delay", "tool:opensta"),
+                    hit("OpenSTA — set_input_delay (continued)", "OpenSTA-2.0.pdf"),
+                    hit("OpenSTA — check_setup", "OpenSTA-2.0.pdf", "-no_input_delay: set_input_delay"),
+                    hit("OpenSTA — set_input_delay", "OpenSTA-2.0.pdf")]
+
+    assert DocsCitations(FakeRetriever()).cite("set_input_delay") == \
+        "docs: OpenSTA — set_input_delay (OpenSTA-2.0.pdf, page 44)"

@@ -33,15 +33,36 @@ class DocsCitations:
             return None
 
     def cite(self, name: str) -> str | None:
-        """'docs: TITLE (SOURCE)' for the best passage naming `name`, or None."""
+        """'docs: TITLE (SOURCE, page N)' for the passage that documents `name` best, or None.
+
+        The passage headed by the command itself (a manual's section, a man page) beats one
+        that only mentions it, and both beat the index's copy of the tool's own help, which
+        the catalog citation already covers.
+        """
         try:
-            hits = self.retriever.search(name, k=5, mode="keyword")
+            hits = self.retriever.search(name, k=8, mode="keyword")
         except Exception:
             return None
         word = re.compile(rf"(?<![\w:]){re.escape(name)}(?![\w])")
-        for hit in hits:
+        best, best_score = None, 0
+        for rank, hit in enumerate(hits):
             passage = hit.passage
-            if word.search(passage.title) or word.search(passage.text[:400]):
-                page = f", page {passage.page}" if passage.page else ""
-                return f"docs: {passage.title} ({passage.source}{page})"
-        return None
+            title = passage.title
+            score = 0
+            if re.search(rf"(?:^|— |, ){re.escape(name)}(?:\(|$|,)", title):
+                score = 6
+            elif re.search(rf"(?:^|— |, ){re.escape(name)} \(continued\)", title):
+                score = 5
+            elif word.search(title):
+                score = 3
+            elif word.search(passage.text[:400]):
+                score = 1
+            if score and passage.source.startswith("tool:"):
+                score -= 2.5
+            score -= rank * 0.01
+            if score > best_score:
+                best, best_score = passage, score
+        if best is None:
+            return None
+        page = f", page {best.page}" if best.page else ""
+        return f"docs: {best.title} ({best.source}{page})"
