@@ -19,10 +19,10 @@ class PythonSession(TclSession):
 
     suffix = ".py"
 
-    def _runtime_line(self) -> str:
+    def runtime_line(self) -> str:
         runtime = str(resources.data_file("adapters", "python_runtime.py"))
         return (f"exec(open({runtime!r}, encoding='utf-8').read(), "
                 f"{{'__name__': '__copilot_rt__'}})")
 
-    def _run_line(self, path: Path, tag: str) -> str:
+    def run_line(self, path: Path, tag: str) -> str:
         return f"__import__('__copilot_rt__').run({str(path)!r}, {tag!r})"

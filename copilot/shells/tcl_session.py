@@ -61,17 +61,18 @@ class TclSession:
             ) from None
         for command in self.profile.init_commands:
             self._send_line(command)
-        self._send_line(self._runtime_line())
+        self._send_line(self.runtime_line())
         return self
 
-    # The two lines that differ between languages (see PythonSession).
+    # The two lines that differ between languages (see PythonSession); `copilot shell`
+    # sends the same lines into the user's own tool.
     suffix = ".tcl"
 
-    def _runtime_line(self) -> str:
+    def runtime_line(self) -> str:
         runtime = resources.data_file("adapters", "tcl_runtime.tcl")
         return f"{self.profile.source_command} {{{runtime}}}"
 
-    def _run_line(self, path: Path, tag: str) -> str:
+    def run_line(self, path: Path, tag: str) -> str:
         return f"::copilot_rt::run {{{path}}} {tag}"
 
     def close(self) -> None:
@@ -144,7 +145,7 @@ class TclSession:
             self.restart()
         tag = secrets.token_hex(6)
         began = time.monotonic()
-        self._child.sendline(self._run_line(path, tag))
+        self._child.sendline(self.run_line(path, tag))
         end = f"<<{tag}:END "
         errors, warnings = self.profile.error_regexes(), self.profile.warning_regexes()
         try:
