@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -36,39 +37,84 @@ def test_json_contract_with_a_good_script(fake_model):
     assert data["diagnostics"] == []
 
 
+@pytest.fixture
+def demo_bench(app):
+    from copilot import resources
+    from copilot.generate.workbench import open_workbench
+
+    bench = open_workbench(app, "opensta", resources.demo_setup())
+    yield bench
+    bench.close()
+
+
+def make_generator(app, bench, answers, examples=()):
+    from conftest import FakeModel
+    from copilot.generate.examples import Example, ExampleBank
+    from copilot.generate.pipeline import Generator
+
+    model = FakeModel(answers)
+    bank = ExampleBank([Example(f"ex-{i}", r, s) for i, (r, s) in enumerate(examples)])
+    return model, Generator(model, bank, bench, app.settings)
+
+
 @needs_sta
-def test_tool_error_triggers_repair_with_the_error_in_the_prompt(fake_model):
-    model = fake_model(["report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n",
-                        "report_tns\n"])
-    data = gen_json("total negative slack", "--setup", "demo")
-    assert data["attempts"] == 2 and data["valid"] and data["script"] == "report_tns\n"
+def test_tool_error_triggers_repair_with_the_error_in_the_prompt(app, demo_bench):
+    model, gen = make_generator(app, demo_bench, [
+        "report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n", "report_tns\n"])
+    result = gen.generate("total negative slack")
+    assert result.valid and result.script == "report_tns\n"
+    sources = [a.source for a in result.history]
+    assert sources[0] == "model" and sources[-1] == "model repair" and "model repair" not in sources[:-1]
     assert "no port matches 'no_such_port'" in model.prompts[1]
-    assert data["output"].startswith("tns")
+    assert result.output.startswith("tns")
 
 
 @needs_sta
-def test_warning_only_mistake_is_not_valid(fake_model):
+def test_retrieved_example_is_adapted_to_the_request(app, demo_bench):
+    """The model copies a near example; grounding fixes its objects, numbers and flags."""
+    examples = [("show the 2 worst setup paths to port busy in end format",
+                 "report_checks -to [get_ports busy] -group_count 2 -format end")]
+    _, gen = make_generator(app, demo_bench, [examples[0][1] + "\n"], examples)
+    result = gen.generate("list the 3 worst hold paths to port resp_valid as a summary")
+    assert result.valid and result.ran
+    script = result.script
+    assert "-path_delay min" in script and "-group_count 3" in script
+    assert "-format summary" in script and "resp_valid" in script and "busy" not in script
+
+
+@needs_sta
+def test_warning_only_mistake_is_not_valid(app, demo_bench):
     # The pattern is a variable, so only the live tool can tell the port is not there.
-    fake_model(["set p nothere\nset_input_delay 0.3 -clock clk [get_ports $p]\nreport_tns\n"])
-    data = gen_json("paths to a port", "--setup", "demo", "--attempts", "1")
-    assert data["ran"] is True and data["valid"] is False
-    assert [d for d in data["diagnostics"] if d["severity"] != "info"] == [
-        {"line": 2, "severity": "warning", "message": "port 'nothere' not found."}]
+    _, gen = make_generator(app, demo_bench, [
+        "set p nothere\nset_input_delay 0.3 -clock clk [get_ports $p]\nreport_tns\n"])
+    gen.settings = dataclasses.replace(app.settings, attempts=1)
+    result = gen.generate("set an input delay on a port and report tns")
+    assert result.ran is True and result.valid is False
+    assert [(d.line, d.severity, d.message) for d in result.diagnostics if d.severity != "info"] == [
+        (2, "warning", "port 'nothere' not found.")]
 
 
-def test_os_reaching_script_is_never_run(fake_model):
-    fake_model(["exec rm -rf /tmp/x\n"])
-    data = gen_json("delete my files", "--attempts", "1")
-    assert data["ran"] is False and data["valid"] is False
-    assert any("operating system" in d["message"] for d in data["diagnostics"])
+@pytest.fixture
+def bare_bench(app):
+    from copilot.generate.workbench import open_workbench
+
+    return open_workbench(app, "opensta", None)  # catalog checks only, no tool session
 
 
-def test_unknown_flag_is_caught_without_a_tool(fake_model):
-    fake_model(["report_wns -max\n"])
-    data = gen_json("worst slack", "--attempts", "1")
-    assert data["ran"] is False and data["valid"] is False
-    assert data["diagnostics"][0] == {"line": 1, "severity": "error",
-                                      "message": "report_wns: unknown flag -max"}
+def test_os_reaching_script_is_never_run(app, bare_bench):
+    _, gen = make_generator(app, bare_bench, ["exec rm -rf /tmp/x\n"])
+    result = gen.generate("delete my files")
+    assert result.ran is False and result.valid is False and result.safety == "blocked"
+    assert any("operating system" in d.message for d in result.diagnostics)
+
+
+def test_unknown_flag_is_caught_without_a_tool(app, bare_bench):
+    _, gen = make_generator(app, bare_bench, ["report_wns -max\n"])
+    gen.settings = dataclasses.replace(app.settings, attempts=1)
+    result = gen.generate("worst slack")
+    assert result.ran is False and result.valid is False
+    assert result.to_json()["diagnostics"][0] == {"line": 1, "severity": "error",
+                                                  "message": "report_wns: unknown flag -max"}
 
 
 def cli_line(*args: str, env=None, timeout: float = 120):

@@ -1,15 +1,22 @@
-"""Request -> script: retrieve, prompt, decode, check, try in the tool, repair."""
+"""Request -> script: retrieve, prompt, decode, adapt, check, try in the tool, repair.
+
+Candidates come from the model (its first try and its repairs) and from the nearest verified
+examples; each is adapted to the request (grounding.py), ranked by how well it expresses the
+request, then checked and tried in a scratch session in rank order until one runs cleanly.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from copilot import prompts
 from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
-from copilot.generate.examples import ExampleBank
+from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
+from copilot.generate.grounding import coverage, variants
+from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
 from copilot.generate.workbench import Workbench
 from copilot.model.base import OnToken, TextModel
@@ -17,15 +24,8 @@ from copilot.settings import Settings
 
 MAX_REQUEST = 2000
 MAX_SCRIPT_LINES = 30
-
-
-def looping(text: str) -> bool:
-    """The model is rambling: too many lines, or the same line over and over."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    if len(lines) > MAX_SCRIPT_LINES or (lines and len(lines[-1]) > 400):
-        return True
-    return len(lines) >= 4 and len(set(lines[-4:])) == 1
 STOPS = ["# End", "# Request:", "\n\n\n"]
+MODEL_BONUS = 0.3  # on equal coverage, prefer what the model wrote
 
 
 def validate_request(request: str) -> str:
@@ -38,6 +38,21 @@ def validate_request(request: str) -> str:
     return text
 
 
+def looping(text: str) -> bool:
+    """The model is rambling: too many lines, or the same line over and over."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) > MAX_SCRIPT_LINES or (lines and len(lines[-1]) > 400):
+        return True
+    return len(lines) >= 4 and len(set(lines[-4:])) == 1
+
+
+@dataclass(order=True)
+class Candidate:
+    score: float
+    script: str = field(compare=False)
+    source: str = field(compare=False)
+
+
 @dataclass
 class Generator:
     """One tool's generation pipeline around a model."""
@@ -47,47 +62,74 @@ class Generator:
     bench: Workbench
     settings: Settings
     tool_title: str = "OpenSTA 2.0"
-    examples_k: int = 4
+    tool: str = "opensta"
+    examples_k: int = 4  # examples shown to the model
+    pool_k: int = 8  # examples adapted into candidates
+    max_trials: int = 8  # candidates run in the scratch session per request
 
-    def prompt_values(self, request: str) -> dict:
-        examples = self.bank.nearest(request, self.examples_k)
-        examples.reverse()  # nearest last: base models copy what is closest to the request
+    def prompt_values(self, request: str, examples: list[Example] | None = None) -> dict:
+        shown = list(examples if examples is not None else self.bank.nearest(request, self.examples_k))
+        shown.reverse()  # nearest last: base models copy what is closest to the request
         design = None
         if self.bench.design is not None:
             design = {"design": self.bench.design.design,
                       "ports": self.bench.design.port_summary(),
                       "clocks": " ".join(self.bench.design.clocks) or "none"}
         return {"tool_title": self.tool_title, "design": design, "commands": [],
-                "examples": examples, "request": request}
+                "examples": shown, "request": request}
+
+    def _ask_model(self, prompt: str, n: int, on_token: OnToken | None) -> str:
+        completion = self.model.complete(
+            prompt, max_tokens=self.settings.max_tokens,
+            temperature=0.0 if n == 0 else self.settings.temperature,
+            stop=STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
+        return extract_script(completion.text)
+
+    def _candidates(self, script: str, source: str, facts: RequestFacts, bonus: float) -> list[Candidate]:
+        if not script.strip():
+            return []
+        rules, catalog, design = self.bench.rules, self.bench.catalog, self.bench.design
+        return [Candidate(coverage(v, facts, catalog, rules) + bonus, v, source)
+                for v in variants(script, facts, catalog, rules, design)]
+
+    def _repair_prompt(self, failed: Attempt, values: dict) -> str:
+        error = next((d.message for d in failed.diagnostics if d.severity != "info"), "")
+        return prompts.render("script_repair.j2", failed=failed.script or "(empty)",
+                              error=f"Error: {error}", **values)
 
     def generate(self, request: str, on_token: OnToken | None = None,
                  repair: Attempt | None = None) -> GenerationResult:
-        """Write, check and try scripts until one is accepted or attempts run out.
+        """Write, adapt, check and try scripts until one is accepted or attempts run out.
 
         `repair` is a script that already failed (e.g. in the user's own session): the first
         prompt then asks the model to fix it, using its first error.
         """
         began = time.monotonic()
         request = validate_request(request)
-        values = self.prompt_values(request)
+        facts = analyse_request(request, self.tool, self.bench.design)
+        nearest = self.bank.nearest(request, max(self.pool_k, self.examples_k))
+        values = self.prompt_values(request, nearest[:self.examples_k])
+        prompt = (self._repair_prompt(repair, values) if repair is not None
+                  else prompts.render("script_fewshot.j2", **values))
+        first = self._ask_model(prompt, 0, on_token)
+        pool = self._candidates(first, "model", facts, MODEL_BONUS)
+        for rank, example in enumerate(nearest[:self.pool_k]):
+            pool += self._candidates(example.script, f"example {example.id}", facts,
+                                     0.2 * (1 - rank / self.pool_k))
         attempts: list[Attempt] = []
-        for n in range(max(1, self.settings.attempts)):
-            if n == 0 and repair is None:
-                prompt = prompts.render("script_fewshot.j2", **values)
-            else:
-                worst = attempts[-1] if attempts else repair
-                error = next((d.message for d in worst.diagnostics if d.severity != "info"), "")
-                prompt = prompts.render("script_repair.j2", failed=worst.script or "(empty)",
-                                        error=f"Error: {error}", **values)
-            completion = self.model.complete(
-                prompt, max_tokens=self.settings.max_tokens,
-                temperature=0.0 if n == 0 else self.settings.temperature,
-                stop=STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
-            attempt = self.try_script(extract_script(completion.text))
-            attempts.append(attempt)
-            if attempt.accepted:
+        tried: set[str] = set()
+        repairs = max(0, self.settings.attempts - 1)
+        while True:
+            accepted = self._try_pool(pool, attempts, tried)
+            if accepted or repairs == 0 or not attempts:
                 break
-        best = min(attempts, key=lambda a: a.rank())
+            repairs -= 1
+            worst = min(attempts, key=lambda a: a.rank())
+            fixed = self._ask_model(self._repair_prompt(worst, values), len(attempts), None)
+            pool = self._candidates(fixed, "model repair", facts, MODEL_BONUS)
+        if not attempts:
+            attempts.append(Attempt("", [Diagnostic(0, "error", "the model produced no script", "model")]))
+        best = min(attempts, key=lambda a: (a.rank(), -a.score))
         # The tool often only warns on real mistakes (a port that is not there): a warning
         # from the tool makes the script not valid; a lint style warning does not.
         bad = any(d.severity == "error" or (d.severity == "warning" and d.source == "tool")
@@ -95,6 +137,23 @@ class Generator:
         return GenerationResult(best.script, "tcl", not bad and bool(best.script.strip()),
                                 best.diagnostics, best.ran, best.output, len(attempts),
                                 time.monotonic() - began, best.safety, attempts)
+
+    def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
+        """Try candidates best-first; True once one is accepted."""
+        budget = self.max_trials
+        for cand in sorted(pool, reverse=True):
+            if cand.script in tried:
+                continue
+            if budget == 0:
+                break
+            budget -= 1
+            tried.add(cand.script)
+            attempt = self.try_script(cand.script)
+            attempt.source, attempt.score = cand.source, cand.score
+            attempts.append(attempt)
+            if attempt.accepted:
+                return True
+        return False
 
     def try_script(self, script: str) -> Attempt:
         """Check a script; if it is clean and safe, run it in the scratch session."""
@@ -108,5 +167,8 @@ class Generator:
         if result is not None:
             attempt.ran = True
             attempt.output = result.output
-            attempt.diagnostics = sorted(report.diagnostics + result.diagnostics, key=lambda d: d.line)
+            found = list(result.diagnostics)
+            if result.status == "ok" and not result.output.strip() and report.safety.level == "read-only":
+                found.append(Diagnostic(0, "warning", "the script printed nothing", "check"))
+            attempt.diagnostics = sorted(report.diagnostics + found, key=lambda d: d.line)
         return attempt

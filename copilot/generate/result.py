@@ -16,6 +16,8 @@ class Attempt:
     ran: bool = False
     output: str = ""
     safety: str = "read-only"
+    source: str = "model"  # model | model repair | example <id>
+    score: float = 0.0  # how well it expressed the request (grounding.coverage)
 
     def rank(self) -> tuple[int, int, int]:
         """Lower is better: no errors, then ran, then fewest warnings."""

@@ -43,7 +43,8 @@ class ScriptService:
 
             bench = open_workbench(self.app, self.profile.name, self.setup)
             self._generator = Generator(self.model, ExampleBank.for_tool(self.profile.name), bench,
-                                        self.app.settings, tool_title=self.profile.description)
+                                        self.app.settings, tool_title=self.profile.description,
+                                        tool=self.profile.name)
         return self._generator
 
     def generate(self, request: str, on_token: OnToken | None = None, repair=None) -> GenerationResult:

@@ -1,0 +1,223 @@
+"""Adapt a candidate script to the request: apply implied flags, name the request's objects
+and numbers, drop flags nobody asked for; and score how well a script covers the request.
+
+A small base model copies the nearest example well but rarely changes its details; these
+edits are checked against the tool's catalog (a flag is only set on a command that has it)
+and every edited candidate is still linted and run before it is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.catalog.catalog import Catalog, classify
+from copilot.checks.design import DesignFacts
+from copilot.checks.tcl_tree import CommandUse, parse_tcl
+from copilot.generate.hints import Hint, Mention, RequestFacts
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
+            "get_clocks": "clock", "get_lib_cells": "lib_cell"}
+ROLE_FLAGS = ("-from", "-to", "-through")
+# `req_a[2]` is a command substitution to tree-sitter but a bus bit to OpenSTA.
+_OBJECT_WORD = re.compile(r"^[\w*]+(\[(\d+|\*)\])?(/[\w*]+)?$")
+
+
+@dataclass
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+def _apply(script: str, edits: list[Edit]) -> str:
+    data = script.encode("utf-8")
+    taken: list[tuple[int, int]] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if any(e.start < b and a < max(e.end, e.start + 1) for a, b in taken):
+            continue  # overlaps an edit already accepted
+        taken.append((e.start, max(e.end, e.start + 1)))
+    kept = [e for e in edits if (e.start, max(e.end, e.start + 1)) in taken]
+    for e in sorted(kept, key=lambda e: e.start, reverse=True):
+        data = data[:e.start] + e.text.encode("utf-8") + data[e.end:]
+    return data.decode("utf-8")
+
+
+def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
+    spec = catalog.get(use.name)
+    kind = classify(use.name, rules)
+    return (kind if kind != "unknown" else (spec.kind if spec else "")) == "read"
+
+
+def _flag_at(use: CommandUse, spec, flag: str) -> int | None:
+    for i, w in enumerate(use.words):
+        if w.literal and w.text.startswith("-"):
+            found, _ = spec.match_flag(w.text)
+            if found is not None and found.name == flag:
+                return i
+    return None
+
+
+def _set_flag(use: CommandUse, spec, flag: str, value: str) -> list[Edit]:
+    """Edits that make `flag value` (or a bare boolean flag) present on the command."""
+    fspec = spec.flags[flag]
+    i = _flag_at(use, spec, flag)
+    if i is None:
+        words = use.words
+        at = next((w.start for w in words if w.literal and w.text in (">", ">>")), None)
+        text = f" {flag} {value}" if fspec.takes_value else f" {flag}"
+        return [Edit(at - 1, at - 1, text)] if at is not None else [Edit(use.end, use.end, text)]
+    if not fspec.takes_value or i + 1 >= len(use.words):
+        return []
+    current = use.words[i + 1]
+    if current.text == value.strip("{}") or current.text == value:
+        return []
+    return [Edit(current.start, current.end, value)]
+
+
+def _remove_flag(script_bytes: bytes, use: CommandUse, spec, flag: str) -> list[Edit]:
+    i = _flag_at(use, spec, flag)
+    if i is None:
+        return []
+    last = use.words[i + 1] if spec.flags[flag].takes_value and i + 1 < len(use.words) else use.words[i]
+    start = use.words[i].start
+    while start > 0 and script_bytes[start - 1:start] in (b" ", b"\t"):
+        start -= 1
+    return [Edit(start, last.end, "")]
+
+
+def _list_value(hints: list[Hint], use: CommandUse, spec, flag: str) -> str:
+    values = [h.value for h in hints if h.flag == flag]
+    return "{" + " ".join(dict.fromkeys(values)) + "}"
+
+
+def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
+                prune: bool) -> str:
+    """Set implied flags and role objects on read-only commands; optionally prune the rest."""
+    tree = parse_tcl(script)
+    if tree.syntax:
+        return script
+    data = script.encode("utf-8")
+    edits: list[Edit] = []
+    wanted = {h.flag for h in facts.hints}
+    roles = {m.role: m for m in reversed(facts.mentions) if m.role}
+    for use in tree.commands:
+        spec = catalog.get(use.name)
+        if spec is None or not spec.flags or not _is_read(use, catalog, rules):
+            continue
+        done: set[str] = set()
+        for hint in facts.hints:
+            if hint.flag not in spec.flags or hint.flag in done:
+                continue
+            done.add(hint.flag)
+            value = _list_value(facts.hints, use, spec, hint.flag) if hint.list_value else hint.value
+            edits += _set_flag(use, spec, hint.flag, value)
+        for role, mention in roles.items():
+            if role in spec.flags and not _names_object(use, spec, role, mention):
+                edits += _set_flag(use, spec, role, mention.query())
+        if prune:
+            for flag in facts.prune:
+                if flag in spec.flags and flag not in wanted:
+                    edits += _remove_flag(data, use, spec, flag)
+    return _apply(script, edits) if edits else script
+
+
+def _names_object(use: CommandUse, spec, role: str, mention: Mention) -> bool:
+    i = _flag_at(use, spec, role)
+    if i is None or i + 1 >= len(use.words):
+        return False
+    base = mention.name.replace("[*]", "")
+    return base in use.words[i + 1].text
+
+
+def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> str:
+    """Swap objects and numbers the example used for the ones the request names."""
+    tree = parse_tcl(script)
+    if tree.syntax:
+        return script
+    edits: list[Edit] = []
+    named = {m.name for m in facts.mentions}
+    spare = [m for m in facts.mentions if m.name not in script]
+    for use in tree.commands:
+        kind = _QUERIES.get(use.name)
+        if kind is None:
+            continue
+        for w in use.words:
+            if not (w.literal or _OBJECT_WORD.match(w.text)) or w.text.startswith("-") \
+                    or w.text in named:
+                continue
+            match = next((m for m in spare if m.kind == kind), None)
+            if match is None:
+                break
+            spare.remove(match)
+            text = f"{{{match.name}}}" if "[" in match.name else match.name
+            edits.append(Edit(w.start, w.end, text))
+    numbers = [n for n in facts.numbers if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", script)]
+    hinted = {h.value for h in facts.hints}
+    for use in tree.commands:
+        for w in use.words:
+            if not numbers:
+                break
+            if w.literal and _NUMBER.match(w.text) and w.text not in facts.numbers \
+                    and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
+                edits.append(Edit(w.start, w.end, numbers.pop(0)))
+    return _apply(script, edits) if edits else script
+
+
+def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
+    i = _flag_at(use, spec, hint.flag)
+    if i is None:
+        return False
+    if not spec.flags[hint.flag].takes_value:
+        return True
+    if i + 1 >= len(use.words):
+        return False
+    value = use.words[i + 1].text
+    return hint.value in value.split() if hint.list_value else value.strip("{}") == hint.value
+
+
+def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
+    for use in parse_tcl(script).commands:
+        spec = catalog.get(use.name)
+        kind = classify(use.name, rules)
+        if (kind if kind != "unknown" else (spec.kind if spec else "")) == "modify":
+            return True
+    return False
+
+
+def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
+    """How well a script expresses the request: satisfied hints minus unexpressible ones,
+    flags nobody asked for, and changes to the design nobody asked for (or missing ones)."""
+    tree = parse_tcl(script)
+    reads = [(u, catalog.get(u.name)) for u in tree.commands if _is_read(u, catalog, rules)]
+    reads = [(u, s) for u, s in reads if s is not None and s.flags]
+    score = 0.0
+    if modifies(script, catalog, rules) != facts.wants_change:
+        score -= 3.0
+    for hint in facts.hints:
+        holders = [(u, s) for u, s in reads if hint.flag in s.flags]
+        if not holders:
+            score -= 1.0
+        elif any(_has_value(u, s, hint) for u, s in holders):
+            score += 1.0
+    for m in facts.mentions:
+        if m.role and any(m.role in s.flags and _names_object(u, s, m.role, m) for u, s in reads):
+            score += 1.0
+        if m.name.replace("[*]", "") in script:
+            score += 0.5
+    wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
+    for u, s in reads:
+        for flag in facts.prune:
+            if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
+                score -= 0.5
+    return score
+
+
+def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
+             design: DesignFacts | None) -> list[str]:
+    """The script adapted to the request: substituted, hinted, and hinted + pruned."""
+    base = substitute(script, facts, design)
+    out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
+           apply_hints(base, facts, catalog, rules, prune=True)]
+    return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

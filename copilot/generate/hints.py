@@ -1,0 +1,145 @@
+"""What a request says about the script: implied flags (from the tool's lexicon), the design
+objects it names with their roles (from/to/through), and the numbers it gives."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from copilot import resources
+from copilot.checks.design import DesignFacts, tcl_pattern
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A flag the request implies, with its value ('' for a boolean flag)."""
+
+    flag: str
+    value: str = ""
+    list_value: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A design object named in the request: its kind (port, pin, cell, net, clock...)."""
+
+    name: str
+    kind: str
+    role: str = ""  # -from | -to | -through | ""
+
+    def query(self) -> str:
+        """The Tcl object query for it: `[get_ports {req_a[3]}]`, `[get_pins _322_/D]`..."""
+        cmd = {"port": "get_ports", "pin": "get_pins", "cell": "get_cells", "net": "get_nets",
+               "clock": "get_clocks", "lib_cell": "get_lib_cells"}[self.kind]
+        name = f"{{{self.name}}}" if any(c in self.name for c in "[]") else self.name
+        return f"[{cmd} {name}]"
+
+
+@dataclass
+class RequestFacts:
+    hints: list[Hint] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    prune: frozenset[str] = frozenset()
+    wants_change: bool = False  # the request asks to set or change constraints or the design
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(tool: str) -> dict:
+    path = resources.data_dir("adapters") / tool / "lexicon.toml"
+    if not path.is_file():
+        return {"hint": [], "roles": {}, "prune": []}
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def flag_hints(text: str, lexicon: dict) -> list[Hint]:
+    """The first matching hint of each group."""
+    lowered = " ".join(text.lower().split())
+    seen: set[str] = set()
+    out = []
+    for rule in lexicon.get("hint", []):
+        if rule["group"] in seen:
+            continue
+        m = re.search(rule["when"], lowered)
+        if not m or ("gate" in rule and not re.search(rule["gate"], lowered)):
+            continue
+        value = rule.get("value", "")
+        if "\\1" in value:
+            group = next((g for g in m.groups() if g), "")
+            if not group or group in rule.get("exclude", []):
+                continue
+            value = value.replace("\\1", group)
+        seen.add(rule["group"])
+        out.append(Hint(rule["flag"], value, bool(rule.get("list"))))
+    return out
+
+
+_OBJECT = re.compile(r"[A-Za-z_*][\w*]*(?:\[[\d*:]+\])?(?:/[\w*]+(?:\[[\d*]+\])?)?")
+
+
+def _kind_of(token: str, design: DesignFacts | None, lowered_before: str) -> tuple[str, str] | None:
+    """(kind, name) when `token` names an object of the design (or looks like a pin/cell)."""
+    if design is None:
+        if "/" in token:
+            return "pin", token
+        if re.fullmatch(r"_\d+_", token):
+            return "cell", token
+        return None
+    wants_net = lowered_before.endswith("net") or lowered_before.endswith("nets")
+    wants_clock = lowered_before.endswith("clock") or lowered_before.endswith("clocks")
+    order = ["net", "cell", "pin", "port", "clock", "lib_cell"] if wants_net else \
+        ["clock", "port", "pin", "cell", "net", "lib_cell"] if wants_clock else \
+        ["port", "pin", "cell", "net", "clock", "lib_cell"]
+    names = {"port": design.ports, "pin": design.pins, "cell": design.cells, "net": design.nets,
+             "clock": design.clocks, "lib_cell": [n.split("/")[-1] for n in design.lib_cells]}
+    for kind in order:
+        pool = names[kind]
+        if token in pool:
+            return kind, token
+        if kind == "port" and token in design.buses():
+            return kind, token + "[*]"
+        if any(ch in token for ch in "*?") and any(tcl_pattern(token).match(n) for n in pool):
+            return kind, token
+    return None
+
+
+def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]) -> list[Mention]:
+    """Design objects named in the request, each with the role its preceding words give."""
+    out: list[Mention] = []
+    for m in _OBJECT.finditer(text):
+        token = m.group(0)
+        if len(token) < 2 and token != "*":
+            continue
+        before = " ".join(text[max(0, m.start() - 40):m.start()].lower().split())
+        found = _kind_of(token, design, before.split(" ")[-1] if before else "")
+        if found is None:
+            continue
+        kind, name = found
+        role = ""
+        tail = " ".join(before.split(" ")[-4:])
+        for flag, pattern in roles.items():
+            # The role word must be close: "from port X", "from register X", "to the pin X".
+            if re.search(rf"\b({pattern})\s+(?:\w+\s+){{0,2}}$", tail + " "):
+                role = flag
+        if not role and kind == "port" and design is not None:
+            # A bare port in a path request: inputs start paths, outputs end them.
+            bits = [p for p in design.ports if tcl_pattern(name).match(p)]
+            if bits and all(b in design.outputs for b in bits):
+                role = "-to"
+            elif bits and all(b in design.inputs for b in bits) and name not in design.clocks:
+                role = "-from"
+        if not any(o.name == name for o in out):
+            out.append(Mention(name, kind, role))
+    return out
+
+
+def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
+    lexicon = load_lexicon(tool)
+    mentions = object_mentions(text, design, lexicon.get("roles", {}))
+    names = " ".join(m.name for m in mentions)
+    numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
+    wants_change = bool(re.search(lexicon.get("change", r"$^"), text.lower()))
+    return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
+                        frozenset(lexicon.get("prune", [])), wants_change)
