@@ -75,6 +75,8 @@ def test_ask_streams_an_answer_with_numbered_sources(store, fake_model):
     answer, _, sources = out.partition("\nSources:\n")
     assert answer.startswith("According to [1], set_load -pin_load")
     assert sources.splitlines()[0].startswith("[1] manual.pdf, page 1")
+    # under each source, the line that best matches the question
+    assert sources.splitlines()[1] == "    > The set_load command annotates capacitance on a net or port."
     prompt = model.prompts[0]
     assert "Question: how do I annotate capacitance on a port" in prompt
     assert "[1] " in prompt and "annotates capacitance on a net or port" in prompt

@@ -27,7 +27,7 @@ def ask(question: tuple[str, ...], as_json: bool, passages: int | None, store: s
     """
     from copilot.context import AppContext
     from copilot.docs.answering import ask as answer_question
-    from copilot.docs.answering import where
+    from copilot.docs.answering import key_line, where
     from copilot.errors import UsageError
 
     text = " ".join(question).strip()
@@ -47,7 +47,11 @@ def ask(question: tuple[str, ...], as_json: bool, passages: int | None, store: s
     if not answer.sources:
         return
     cited = answer.cited()
+    weights = retriever.refresh().bm25.idf
     click.echo("\nSources:")
     for n, hit in enumerate(answer.sources, start=1):
         mark = "" if n in cited or not cited else "  (not cited)"
         click.echo(f"[{n}] {where(hit)} — {hit.passage.title}{mark}")
+        line = key_line(text, hit, weights)
+        if line:
+            click.echo(f"    > {line[:160]}")

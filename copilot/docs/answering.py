@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from copilot import prompts
 from copilot.context import AppContext
+from copilot.docs.keyword_index import doc_tokens
 from copilot.docs.retrieval import Hit, Retriever
 from copilot.model.base import OnToken
 
@@ -50,6 +51,20 @@ def dont_know(best: float, floor: float) -> str:
     return (f"I don't know: nothing in the indexed documentation is close to this question "
             f"(best match {best:.2f}, needs {floor:.2f}). Index the manual that covers it with "
             f"`copilot index PATH`, or rephrase with the command's name.")
+
+
+def key_line(question: str, hit: Hit, weights: dict[str, float]) -> str:
+    """The passage line that shares the rarest words with the question ("" if none does).
+
+    Shown under each source, so the evidence is on screen whatever the model wrote.
+    """
+    wanted = set(doc_tokens(question))
+    best, best_score = "", 0.0
+    for line in hit.passage.text.split("\n")[1:]:
+        score = sum(weights.get(t, 0.0) for t in wanted & set(doc_tokens(line)))
+        if score > best_score:
+            best, best_score = " ".join(line.split()), score
+    return best
 
 
 def render_prompt(question: str, hits: list[Hit]) -> str:
