@@ -3,7 +3,8 @@
     PYTHONPATH=tests COPILOT_BACKEND=fake_backend:build COPILOT_FAKE_ANSWERS=answers.json copilot ...
 
 answers.json is a JSON list of completions, replayed in order (the last one repeats); each
-prompt is appended to answers.json.prompts so tests can see what the model was asked.
+prompt is appended to answers.json.prompts so tests can see what the model was asked. Note
+that `copilot serve` makes one warm-up call at start, which takes the first answer of a list.
 """
 
 from __future__ import annotations

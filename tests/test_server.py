@@ -86,7 +86,7 @@ def test_generate_check_status_and_cli_use_the_warm_server(serve, app, tmp_path)
     env = dict(server.env, COPILOT_BACKEND="no_such_module:build")
     out = cli(env, "generate", "worst setup path", "--setup", "demo", "--json")
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["script"] == GOOD.replace("# End\n", "")
+    assert json.loads(out.stdout)["script"].startswith("report_checks -path_delay max")
     status = cli(env, "serve", "--status")
     assert "requests" not in status.stdout and "4 request(s)" in status.stdout
 
@@ -148,7 +148,7 @@ def test_copilot_tcl_inside_real_sta_asks_and_evaluates(serve, app, tmp_path):
         sta.sendline(f"builtin_source {setup}; source {PLUGIN}")
         sta.expect_exact("OpenSTA> ")
         sta.sendline('set s [copilot -quiet "report the worst setup path"]; puts "<$s>"')
-        sta.expect(r"<report_checks -path_delay max -group_count 1\r*\n>")
+        sta.expect(r"<report_checks -path_delay max[^\r\n]*\r*\n>")
         sta.expect_exact("OpenSTA> ")
         sta.sendline('copilot -run "report the worst setup path"')
         sta.expect_exact("Run it? [y/N] ")
@@ -169,7 +169,7 @@ def test_copilot_tcl_in_tclsh_refuses_blocked_scripts_and_reports_no_server(serv
                       "catch {copilot -quiet \"anything\"} e; puts \"1:$e\"\n")
     out = subprocess.run(["tclsh", str(script)], capture_output=True, text=True, timeout=30)
     assert "1:copilot: no server running" in out.stdout and "copilot serve" in out.stdout
-    serve(["exec rm -rf /tmp/nothing\n"])
+    serve(["exec rm -rf /tmp/nothing\n"], "--tool", "tclsh")  # no example bank: the model's script
     script.write_text(f"source {PLUGIN}\n"
                       "catch {copilot -run -yes \"clean up\"} e; puts \"2:$e\"\n"
                       "puts 3:[copilot -quiet \"clean up\"]\n")

@@ -51,8 +51,10 @@ class Operations:
         return self._services[key]
 
     def warm(self) -> None:
+        """Start the default service and decode once: the first real request is then fast."""
         with self._lock:
             self.service()
+            self._model.complete("# OpenSTA\n", max_tokens=2)
 
     def run(self, message: dict) -> dict:
         """Answer one request (`op` plus its fields) with the reply's fields."""
