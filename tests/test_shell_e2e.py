@@ -105,3 +105,20 @@ def test_run_error_in_the_live_tool_is_fed_back_for_a_repair(tmux_shell):
     shell.wait_for("\nstill-here\n")
     shell.keys("C-d")
     shell.wait_for("SHELL-EXIT=0")
+
+
+def test_python_repl_gets_ctrl_c_keeps_its_state_and_runs_a_checked_script(tmux_shell):
+    shell = tmux_shell(["print(kept * 6)\n"], "--tool", "python3")
+    shell.wait_for("[copilot] type ??")
+    shell.keys("kept = 7", "Enter")
+    shell.keys("import time; time.sleep(30)", "Enter")
+    time.sleep(0.5)
+    shell.keys("C-c")  # python survives SIGINT: it is forwarded
+    shell.wait_for("KeyboardInterrupt")
+    shell.keys("??multiply", "Enter")
+    screen = shell.wait_for("[r]un  [e]dit")
+    assert "valid; not tried (no --setup); read-only" in screen
+    shell.keys("r", "Enter")
+    shell.wait_for("\n42\n")
+    shell.keys("exit()", "Enter")
+    shell.wait_for("SHELL-EXIT=0")

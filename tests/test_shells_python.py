@@ -92,3 +92,27 @@ def test_python_profile_catalog_comes_from_its_api_stub(app, tmp_path):
     assert catalog.commands["Design.readDef"].positionals == ["path"]
     assert catalog.commands["Design.readDef"].kind == "modify"
     assert "Tech.__init__" not in catalog.commands and "Timing.getPinSlack" in catalog.commands
+
+
+@pytest.mark.parametrize("script,level,line", [
+    ("total = sum(range(4))\nprint(total)\n", "read-only", 0),
+    ("x = 1\nimport subprocess\nsubprocess.run(['rm', '-rf', '/'])\n", "blocked", 2),
+    ("print(open('/etc/passwd').read())\n", "blocked", 1),
+    ("print(().__class__.__bases__)\n", "blocked", 1),
+    ("design.readDef('top.def')\n", "modifying", 1),
+])
+def test_python_scripts_are_checked_for_safety(script, level, line):
+    from copilot.catalog.introspect import classification_rules
+    from copilot.checks.python_checks import check_python
+
+    diags, safety = check_python(script, classification_rules({"modify": ["read*", "write*"]}))
+    assert safety.level == level
+    if line:
+        assert diags[0].line == line
+
+
+def test_python_syntax_error_is_a_check_error():
+    from copilot.checks.python_checks import check_python
+
+    diags, safety = check_python("for x in y\n    pass\n", {})
+    assert diags[0].line == 1 and diags[0].severity == "error" and "SyntaxError" in diags[0].message

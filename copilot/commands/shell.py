@@ -30,6 +30,7 @@ def shell(tool: str | None, setup: str | None, yes: bool, allow_modify: bool | N
 
     from copilot.commands.common import resolve_setup
     from copilot.context import AppContext
+    from copilot.shells.base import find_executable
     from copilot.shells.profile import load_profile
     from copilot.toolshell.dialog import RequestDialog
     from copilot.toolshell.history import ShellHistory
@@ -41,6 +42,7 @@ def shell(tool: str | None, setup: str | None, yes: bool, allow_modify: bool | N
     settings = app.settings
     profile = load_profile(settings.tool, app.locations)
     setup_path = resolve_setup(settings.setup, profile)
+    find_executable(profile, profile.executable_for(settings))  # a missing tool says so first
     terminal = Terminal()
     args = list(tool_args) if tool_args else list(profile.interactive_args())
     app.locations.sessions_dir.mkdir(parents=True, exist_ok=True)

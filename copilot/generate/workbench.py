@@ -39,8 +39,14 @@ class Workbench:
     session: object | None = None
     design: DesignFacts | None = None
     allowed_os: frozenset[str] = field(default_factory=frozenset)
+    language: str = "tcl"  # a Python tool's scripts get Python checks (checks/python_checks.py)
 
     def check(self, script: str) -> CheckReport:
+        if self.language == "python":
+            from copilot.checks.python_checks import check_python
+
+            diags, safety = check_python(script, self.rules)
+            return CheckReport(sorted(diags, key=lambda d: d.line), safety)
         tree = parse_tcl(script)
         safety = assess_tcl(tree, self.catalog, self.rules, self.allowed_os)
         diags = list(tree.syntax)
@@ -77,7 +83,7 @@ def open_workbench(app, tool: str, setup: Path | None) -> Workbench:
     profile = load_profile(tool, app.locations)
     rules = classification_rules(profile.commands)
     if setup is None:
-        return Workbench(load_catalog(app, tool), rules)
+        return Workbench(load_catalog(app, tool), rules, language=profile.language)
     session = open_session(app, profile)
     try:
         session.load_setup(setup)
@@ -86,4 +92,4 @@ def open_workbench(app, tool: str, setup: Path | None) -> Workbench:
     except Exception:
         session.close()
         raise
-    return Workbench(catalog, rules, session, design)
+    return Workbench(catalog, rules, session, design, language=profile.language)
