@@ -191,3 +191,23 @@ def test_python_plugin_uses_the_server_and_runs_after_confirmation(serve, app):
                          timeout=60)
     assert out.returncode == 0, out.stderr
     assert "GOT 'puts hello\\n'" in out.stdout and "RAN ['puts hello\\n']" in out.stdout
+
+
+@needs_sta
+@pytest.mark.slow
+def test_real_model_through_the_server_and_the_tcl_plugin(real_model_home, tmp_path):
+    """The embedded model behind `copilot serve`: the plugin gets a script, the CLI reuses it."""
+    server = Served(dict(os.environ), "--setup", "demo")
+    try:
+        script = tmp_path / "ask.tcl"
+        script.write_text(f"source {PLUGIN}\nputs <[copilot -quiet \"report the worst setup path\"]>\n")
+        out = subprocess.run(["tclsh", str(script)], capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.startswith("<") and out.stdout.strip("<>\n").strip()
+        cli_out = cli(dict(os.environ), "generate", "report the worst hold path", "--setup", "demo", "--json")
+        assert cli_out.returncode == 0, cli_out.stderr
+        assert set(json.loads(cli_out.stdout)) >= {"script", "valid", "ran"}
+        status = cli(dict(os.environ), "serve", "--status").stdout
+        assert "2 request(s)" in status
+    finally:
+        server.stop()
