@@ -21,6 +21,7 @@ COMMANDS = {
     "explain": ("copilot.commands.explain:explain", "Explain a Tcl/SDC (or Python) script command by command, with sources and problems."),
     "summarize": ("copilot.commands.summarize:summarize", "Summarize a long bug report or issue thread: technical, managerial, owner area."),
     "eval": ("copilot.commands.evaluate:evaluate", "Run a benchmark: script tasks (pass@1) or a QA set (hit@k, MRR)."),
+    "train": ("copilot.commands.train:train", "Adapt the model: corpus, tokenizer, dapt, sft, retriever, export (tools/train_*.py)."),
     "index": ("copilot.commands.index:index", "Index documentation (PDF, man pages, Markdown, HTML, examples, tool catalogs) for search and ask."),
     "search": ("copilot.commands.search:search", "Find the documentation passages that best match a query (hybrid BM25 + embeddings)."),
     "ask": ("copilot.commands.ask:ask", "Answer a question from the indexed documentation, with numbered citations."),

@@ -50,6 +50,11 @@ class Locations:
         return self.data_dir / "cache" / "docs"
 
     @property
+    def training_dir(self) -> Path:
+        """Outputs of `copilot train` (corpus, tokenizer, checkpoints, exports) and converted bases."""
+        return self.data_dir / "training"
+
+    @property
     def catalogs_dir(self) -> Path:
         return self.data_dir / "catalogs"
 

@@ -76,6 +76,10 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
     return out
 
 
+# Words that name kinds of objects: a plain word like `count` or `busy` is taken for a design
+# object only next to one of these ("port busy", "the count outputs").
+_NOUNS = re.compile(r"\b(ports?|pins?|cells?|instances?|inst|nets?|clocks?|registers?|flops?|"
+                    r"buses|bus|signals?|outputs?|inputs?|lib(rary)? cells?|endpoints?|startpoints?)$")
 _OBJECT = re.compile(r"[A-Za-z_*][\w*]*(?:\[[\d*:]+\])?(?:/[\w*]+(?:\[[\d*]+\])?)?")
 
 
@@ -113,6 +117,10 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         if len(token) < 2 and token != "*":
             continue
         before = " ".join(text[max(0, m.start() - 40):m.start()].lower().split())
+        after = text[m.end():m.end() + 20].lower().split()
+        if token.isalpha() and not (_NOUNS.search(" ".join(before.split(" ")[-2:]))
+                                    or (after and _NOUNS.match(after[0]))):
+            continue
         found = _kind_of(token, design, before.split(" ")[-1] if before else "")
         if found is None:
             continue

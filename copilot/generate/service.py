@@ -42,7 +42,8 @@ class ScriptService:
             from copilot.generate.workbench import open_workbench
 
             bench = open_workbench(self.app, self.profile.name, self.setup)
-            self._generator = Generator(self.model, ExampleBank.for_tool(self.profile.name), bench,
+            bank = ExampleBank.for_tool(self.profile.name, self.app.locations.data_dir / "cache")
+            self._generator = Generator(self.model, bank, bench,
                                         self.app.settings, tool_title=self.profile.description,
                                         tool=self.profile.name)
         return self._generator
