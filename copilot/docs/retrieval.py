@@ -78,14 +78,15 @@ class Retriever:
         if self._keyword is not None and fingerprint == self._fingerprint:
             return self._keyword
         self._live = {(k, e.sha) for k, e in entries.items()}
-        path = self.cache_dir / f"bm25-v{KEYWORD_FORMAT}-{fingerprint}.pickle"
+        prefix = f"bm25-{self.store.ident}-"  # one cached index per store: older ones are removed
+        path = self.cache_dir / f"{prefix}v{KEYWORD_FORMAT}-{fingerprint}.pickle"
         index = KeywordIndex.load(path)
         if index is None:
             got = self.store.docs.get(include=["documents", "metadatas"])
             rows = [(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])
                     if (m.get("key"), m.get("sha")) in self._live]
             index = KeywordIndex.build([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
-            for old in self.cache_dir.glob("bm25-*.pickle"):
+            for old in self.cache_dir.glob(f"{prefix}*.pickle"):
                 old.unlink(missing_ok=True)
             index.save(path)
         self._keyword, self._fingerprint = index, fingerprint

@@ -98,10 +98,15 @@ class DocStore:
     def entries(self) -> dict[str, ManifestEntry]:
         return _entries(self.manifest)
 
+    @property
+    def ident(self) -> str:
+        """Names this store (where and model) in cache file names."""
+        return hashlib.sha256(f"{self.where}\0{self.model}".encode()).hexdigest()[:12]
+
     def fingerprint(self, entries: dict[str, ManifestEntry] | None = None) -> str:
         """Changes whenever the set of live source versions does (keys the BM25 cache)."""
         entries = self.entries() if entries is None else entries
-        digest = hashlib.sha256(f"{self.where}\0{self.model}\0".encode())
+        digest = hashlib.sha256()
         for key in sorted(entries):
             digest.update(f"{key}\0{entries[key].sha}\n".encode())
         return digest.hexdigest()[:24]
