@@ -159,3 +159,14 @@ def test_chunk_prompt_renders_and_ends_on_the_cue():
 
     text = prompts.render("summarize_chunk.j2", tool_title="OpenSTA", notes="- a: it crashes in PATH1").rstrip()
     assert text.endswith("- a: it crashes in PATH1\nSummary:") and text.count("Notes:") == 3
+
+
+def test_sentence_naming_the_wrong_poster_is_dropped():
+    from copilot.summarize.summarizer import attributed_right
+
+    notes = ["Priya Raman: We are running the workaround on two blocks now.",
+             "Wei Zhang: Same problem here with OpenSTA 2.0.17 on a SerDes block."]
+    authors = {"Priya Raman", "Wei Zhang"}
+    assert not attributed_right("Wei Zhang is running the workaround on two blocks now", notes, authors)
+    assert attributed_right("Priya Raman is running the workaround on two blocks now", notes, authors)
+    assert attributed_right("The workaround runs on two blocks now", notes, authors)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from copilot import prompts
-from copilot.grounding import grounded
+from copilot.grounding import coverage, grounded
 from copilot.model.base import TextModel
 from copilot.summarize.aliases import Aliases
 from copilot.summarize.extract import (ThreadFacts, Unit, command_pattern, gather_facts, problem_statement, score_units,
@@ -84,6 +84,25 @@ def chunk_units(units: list[Unit], limit: int = CHUNK_CHARS) -> list[list[Unit]]
     return chunks
 
 
+def attributed_right(sentence: str, notes: list[str], authors: set[str]) -> bool:
+    """A sentence that names a poster must say what that poster's own notes say.
+
+    The model swaps people freely ("Wei Zhang is running the workaround" when Priya wrote it);
+    words alone cannot catch that, authors can.
+    """
+    by_author: dict[str, list[str]] = {}
+    for item in notes:
+        author, sep, said = item.partition(": ")
+        if sep and author in authors:
+            by_author.setdefault(author, []).append(said)
+    for author, said in by_author.items():
+        if re.search(rf"(?<!\w){re.escape(author)}(?!\w)", sentence):
+            rest = re.sub(rf"(?<!\w){re.escape(author)}(?!\w)", "", sentence)
+            if coverage(rest, "\n".join(said)) < MIN_COVERAGE:
+                return False
+    return True
+
+
 def note(unit: Unit) -> str:
     text = unit.text if len(unit.text) <= NOTE_CHARS else unit.text[:NOTE_CHARS - 3] + "..."
     return f"{unit.author}: {text}" if unit.kind == "sentence" and unit.author else text
@@ -97,6 +116,7 @@ class Summarizer:
     tool_title: str
     model_factory: Callable[[], TextModel] | None = None
     _model: TextModel | None = field(default=None, repr=False)
+    _authors: set[str] = field(default_factory=set, repr=False)
     calls: int = 0
 
     def _sentence(self, notes: list[str], aliases: Aliases) -> str:
@@ -110,12 +130,15 @@ class Summarizer:
         completion = self._model.complete(prompt, max_tokens=MAX_TOKENS, temperature=0.0, stop=["\n"])
         self.calls += 1
         sentence = grounded(completion.text, text, min_coverage=MIN_COVERAGE, markers=("Notes:", "Summary:"))
+        if sentence and not attributed_right(sentence, notes, self._authors):
+            sentence = None
         return aliases.restore(sentence) + "." if sentence else ""
 
     def summarize(self, thread: Thread, on_progress: Progress | None = None) -> BugSummary:
         began = time.monotonic()
         flat = thread.flatten()
         aliases = Aliases.for_text(flat)
+        self._authors = {p.author for p in thread.posts if p.author}
         pattern = command_pattern(self.commands)
         units = score_units(split_units(thread), pattern, len(thread.posts) - 1)
         chunks = chunk_units(units)
