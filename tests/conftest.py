@@ -62,6 +62,9 @@ class FakeModel:
     def chat_template(self):
         return None
 
+    def render_chat(self, messages):
+        return None
+
     def count_tokens(self, text):
         return len(text.split())
 

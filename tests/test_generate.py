@@ -208,3 +208,56 @@ def test_repair_of_a_script_that_failed_elsewhere(fake_model):
     assert len(model.prompts) == 1 and "report_wns -max is not valid" in model.prompts[0]
     assert "report_wns -max" in model.prompts[0]
     assert result.script == "report_tns\n" and result.valid and result.attempts == 1
+
+
+class FakeChatModel:
+    """A model with a chat template: renders messages as tagged turns, answers in a fence."""
+
+    name = "fake-chat"
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.prompts: list[str] = []
+
+    def complete(self, prompt, *, max_tokens, temperature=0.0, stop=(), grammar=None, seed=None,
+                 on_token=None, until=None):
+        from copilot.model.base import Completion
+
+        self.prompts.append(prompt)
+        return Completion(self.answer, 1, 1, 0.01, 0.001, "stop")
+
+    def chat_template(self):
+        return "{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}<assistant>"
+
+    def render_chat(self, messages):
+        text = "".join(f"<{m['role']}>{m['content']}" for m in messages) + "<assistant>"
+        return text, ["<end>"]
+
+    def count_tokens(self, text):
+        return len(text.split())
+
+
+def test_chat_models_get_their_template_with_examples_as_turns(app, bare_bench):
+    from copilot.generate.examples import Example, ExampleBank
+    from copilot.generate.pipeline import Generator
+
+    model = FakeChatModel("Here it is:\n```tcl\nreport_tns -digits 3\n```\n")
+    bank = ExampleBank([Example("ex-1", "tns please", "report_tns")])
+    result = Generator(model, bank, bare_bench, app.settings).generate("tns with 3 digits")
+    prompt = model.prompts[0]
+    assert prompt.startswith("<system>You write short") and "<user>tns please<assistant>```tcl\nreport_tns" in prompt
+    assert prompt.endswith("<user>tns with 3 digits<assistant>")
+    assert result.script == "report_tns -digits 3\n" and result.valid
+
+
+@pytest.mark.slow
+def test_llama_model_renders_a_gguf_chat_template(real_model_home, app):
+    from copilot.model.registry import load_model
+
+    model = load_model(app)
+    assert model.render_chat([{"role": "user", "content": "hi"}]) is None  # base model
+    model.llm.metadata["tokenizer.chat_template"] = (
+        "{{ bos_token }}{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}\n{% endfor %}"
+        "{% if add_generation_prompt %}[assistant] {% endif %}")
+    prompt, stops = model.render_chat([{"role": "user", "content": "hi"}])
+    assert prompt.endswith("[user] hi\n[assistant] ")

@@ -78,12 +78,41 @@ class Generator:
         return {"tool_title": self.tool_title, "design": design, "commands": [],
                 "examples": shown, "request": request}
 
-    def _ask_model(self, prompt: str, n: int, on_token: OnToken | None) -> str:
+    def _ask_model(self, prompt: str, n: int, on_token: OnToken | None,
+                   stops: list[str] | None = None) -> str:
         completion = self.model.complete(
             prompt, max_tokens=self.settings.max_tokens,
             temperature=0.0 if n == 0 else self.settings.temperature,
-            stop=STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
+            stop=stops or STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
         return extract_script(completion.text)
+
+    def chat_prompt(self, values: dict, failed: Attempt | None = None) -> tuple[str, list[str]] | None:
+        """For models with a chat template: examples as earlier turns, then the request."""
+        messages = [{"role": "system", "content": prompts.render("script_chat_system.j2", **values)}]
+        for ex in values["examples"]:
+            messages += [{"role": "user", "content": ex.request},
+                         {"role": "assistant", "content": f"```tcl\n{ex.script.rstrip()}\n```"}]
+        request = values["request"]
+        if failed is not None:
+            error = next((d.message for d in failed.diagnostics if d.severity != "info"), "")
+            request += (f"\n\nThis attempt failed with: {error}\n```tcl\n{failed.script.rstrip()}\n```\n"
+                        "Write a corrected script.")
+        messages.append({"role": "user", "content": request})
+        rendered = self.model.render_chat(messages)
+        if rendered is None:
+            return None
+        prompt, stops = rendered
+        return prompt, [s for s in stops if s] + ["\n```\n"]
+
+    def _first_script(self, values: dict, repair: Attempt | None, n: int,
+                      on_token: OnToken | None) -> str:
+        """Ask the model once: its chat template when it has one, else the few-shot prompt."""
+        chat = self.chat_prompt(values, repair)
+        if chat is not None:
+            return self._ask_model(chat[0], n, on_token, chat[1])
+        prompt = (self._repair_prompt(repair, values) if repair is not None
+                  else prompts.render("script_fewshot.j2", **values))
+        return self._ask_model(prompt, n, on_token)
 
     def _candidates(self, script: str, source: str, facts: RequestFacts, bonus: float) -> list[Candidate]:
         if not script.strip():
@@ -109,9 +138,7 @@ class Generator:
         facts = analyse_request(request, self.tool, self.bench.design)
         nearest = self.bank.nearest(request, max(self.pool_k, self.examples_k))
         values = self.prompt_values(request, nearest[:self.examples_k])
-        prompt = (self._repair_prompt(repair, values) if repair is not None
-                  else prompts.render("script_fewshot.j2", **values))
-        first = self._ask_model(prompt, 0, on_token)
+        first = self._first_script(values, repair, 0, on_token)
         pool = self._candidates(first, "model", facts, MODEL_BONUS)
         for rank, example in enumerate(nearest[:self.pool_k]):
             pool += self._candidates(example.script, f"example {example.id}", facts,
@@ -125,7 +152,7 @@ class Generator:
                 break
             repairs -= 1
             worst = min(attempts, key=lambda a: a.rank())
-            fixed = self._ask_model(self._repair_prompt(worst, values), len(attempts), None)
+            fixed = self._first_script(values, worst, len(attempts), None)
             pool = self._candidates(fixed, "model repair", facts, MODEL_BONUS)
         if not attempts:
             attempts.append(Attempt("", [Diagnostic(0, "error", "the model produced no script", "model")]))

@@ -52,5 +52,9 @@ class TextModel(Protocol):
         """The model's chat template (Jinja) when it has one; None for base models."""
         ...
 
+    def render_chat(self, messages: list[dict]) -> tuple[str, list[str]] | None:
+        """(prompt, stop strings) from the model's chat template; None for base models."""
+        ...
+
     def count_tokens(self, text: str) -> int:
         ...

@@ -76,6 +76,22 @@ class LlamaModel:
     def chat_template(self) -> str | None:
         return self.llm.metadata.get("tokenizer.chat_template") or None
 
+    def render_chat(self, messages: list[dict]) -> tuple[str, list[str]] | None:
+        """The model's own chat template applied to `messages` (None for base models)."""
+        template = self.chat_template()
+        if template is None:
+            return None
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        def token_text(token_id: int) -> str:
+            return self.llm.detokenize([token_id]).decode("utf-8", "ignore") if token_id >= 0 else ""
+
+        formatter = Jinja2ChatFormatter(template, eos_token=token_text(self.llm.token_eos()),
+                                        bos_token=token_text(self.llm.token_bos()))
+        response = formatter(messages=messages)
+        stops = response.stop if isinstance(response.stop, list) else [response.stop] if response.stop else []
+        return response.prompt, stops
+
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
