@@ -1,4 +1,4 @@
-"""The one reader of shipped data: adapters/, grammars/ and prompts/.
+"""The one reader of shipped data: adapters/, grammars/, prompts/ and tools/ (training scripts).
 
 In a wheel these folders live under copilot/_data; in a source checkout (editable install,
 tests) they are the top-level folders of the repository.
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from copilot.errors import CopilotError
 
-DATA_FOLDERS = ("adapters", "grammars", "prompts")
+DATA_FOLDERS = ("adapters", "grammars", "prompts", "tools")
 _PACKAGE = Path(__file__).resolve().parent
 
 
