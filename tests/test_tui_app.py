@@ -9,12 +9,13 @@ import pytest
 from conftest import needs_sta
 from copilot.context import AppContext
 from copilot.shells.profile import load_profile
-from tui_support import SlowModel, build_docs_store, loaded, until
+from tui_support import SlowModel, build_docs_store, loaded, panes, until
 
 pytest.importorskip("textual")
 
 from copilot.tui.app import create_app  # noqa: E402
 from copilot.tui.screens import ConfirmRun, HelpScreen, SaveScript  # noqa: E402
+from copilot.tui.script_pane import diagnostic_label  # noqa: E402
 
 DEMO = load_profile("opensta").demo_setup_path()
 SIZE = (100, 30)
@@ -52,12 +53,24 @@ async def test_generate_shows_each_diagnostic_on_its_line(fake_model, monkeypatc
         await loaded(pilot, "model", "checks")
         await generate(pilot, "two setup paths from a port")
         pane = app.query_one("ScriptPane")
-        assert pane.script.startswith("report_checks -path_delay max\n")
-        diags = options(app, "#diagnostics")
-        assert diags == ["  L2 ✗ error: no port matches 'no_such_port' in the loaded design [design]"]
+        result = pane.result
+        # What is shown is the result: its script, its findings each on its line, its attempts.
+        assert pane.script == result.script
+        assert options(app, "#diagnostics") == (
+            [str(diagnostic_label(d)) for d in result.diagnostics] or ["  ✓ no findings"])
+        assert pane.editor.marks == {d.line - 1: d.severity for d in result.diagnostics if d.line}
+        assert len(options(app, "#attempts")) == len(result.history)
+        # The model's own candidate failed the design check on line 2: open that attempt.
+        first = next(n for n, a in enumerate(result.history) if a.source == "model")
+        box = app.query_one("#attempts")
+        box.focus()
+        box.highlighted = first
+        await pilot.press("enter")
+        assert pane.script == "report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n"
+        assert options(app, "#diagnostics") == [
+            "  L2 ✗ error: no port matches 'no_such_port' in the loaded design [design]"]
         assert pane.editor.marks == {1: "error"}  # 0-based: the second line
-        assert "NOT valid" in str(app.query_one("#script-status").render())
-        assert options(app, "#attempts") == ["✗ #1 1 err, not run"]
+        assert options(app, "#attempts")[first].startswith(f"✗ #{first + 1} 1 err, not run")
 
 
 @needs_sta
@@ -97,13 +110,15 @@ async def test_script_that_reaches_the_os_is_never_run(fake_model):
 
 @needs_sta
 async def test_tool_errors_go_back_for_repair_with_one_key(fake_model):
-    model = fake_model(["report_checks -from [get_ports no_such_port]\n", "report_tns\n"])
+    model = fake_model(["report_tns\n"])
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, "tool", "checks")
         await pilot.press("f4")
-        # A script the user typed into the script pane and ran in their own session.
-        app.query_one("ScriptPane").set_text("report_checks -from [get_ports no_such_port]\n")
+        # A script the user wrote in the script pane and ran in their own session.
+        pane = app.query_one("ScriptPane")
+        pane.request = "total negative slack"
+        pane.set_text("report_checks -from [get_ports no_such_port]\n")
         await pilot.press("ctrl+r")
         await until(pilot, lambda: isinstance(app.screen, ConfirmRun), 5, "the confirmation")
         await pilot.press("y")
@@ -111,9 +126,13 @@ async def test_tool_errors_go_back_for_repair_with_one_key(fake_model):
         await pilot.press("ctrl+f")
         await until(pilot, lambda: not app.busy and app.query_one("ScriptPane").result is not None, 60,
                     "the repair")
-        assert "no port matches 'no_such_port'" in model.prompts[-1] or "no_such_port" in model.prompts[-1]
-        assert "report_checks -from [get_ports no_such_port]" in model.prompts[-1]
-        assert app.query_one("ScriptPane").script == "report_tns\n"
+        # One model call, the repair prompt: the failed script and the tool's own error.
+        assert len(model.prompts) == 1
+        assert "report_checks -from [get_ports no_such_port]" in model.prompts[0]
+        assert "port 'no_such_port' not found" in model.prompts[0]
+        result = pane.result
+        assert result.valid and pane.script == result.script
+        assert any(a.source == "model" and a.script == "report_tns\n" for a in result.history)
         assert app.query_one("TabbedContent").active == "script"
 
 

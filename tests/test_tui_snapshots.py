@@ -25,7 +25,7 @@ pytest.importorskip("textual")
 from copilot.tui.app import create_app  # noqa: E402
 from copilot.tui.history import Entry, History  # noqa: E402
 from copilot.tui.screens import ConfirmRun  # noqa: E402
-from tui_support import until  # noqa: E402
+from tui_support import panes, until  # noqa: E402
 
 SNAPSHOTS = REPO / "tests" / "snapshots"
 # Read at import: the autouse home fixture clears COPILOT_* variables before each test.
@@ -91,6 +91,7 @@ def build(tmp_path: Path, entries: list[Entry] | None = None):
 
 async def settle(pilot) -> None:
     app = pilot.app
+    await panes(pilot)
     app.parts = {part: "✓" for part in app.parts}
     app.show_status()
     await pilot.pause(0.2)

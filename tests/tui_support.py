@@ -31,8 +31,14 @@ async def until(pilot, predicate, timeout: float = 30.0, what: str = "the app") 
         await pilot.pause(0.05)
 
 
+async def panes(pilot) -> None:
+    """Until the hidden panes (mounted one per tick after the first frame) are all there."""
+    await until(pilot, lambda: pilot.app.panes_ready, 10, "the panes to mount")
+
+
 async def loaded(pilot, *parts: str, timeout: float = 60.0) -> None:
     app = pilot.app
+    await panes(pilot)
     await until(pilot, lambda: all(app.parts[p] != "…" for p in parts), timeout, f"{parts} to load")
     failed = {p: app.parts[p] for p in parts if app.parts[p] != "✓"}
     assert not failed, f"failed to load: {failed}"

@@ -26,6 +26,6 @@ def tui(tool: str | None, setup: str | None, **model_flags) -> None:
     profile = load_profile(app.settings.tool, app.locations)
     setup_path = resolve_setup(app.settings.setup or ("demo" if profile.demo_setup else ""), profile)
 
-    from copilot.tui.app import create_app
+    from copilot.tui.app import run_app
 
-    create_app(app, tool=profile.name, setup=setup_path).run()
+    run_app(app, tool=profile.name, setup=setup_path)

@@ -11,6 +11,8 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
 from copilot.context import AppContext
@@ -27,6 +29,7 @@ from copilot.tui.workspace import Workspace
 PARTS = ("model", "checks", "tool", "docs")
 FOCUS = {"chat": "#ask-input", "script": "#request-input", "tool": "#tool-input",
          "history": "#history-search"}
+HIDDEN = ("script", "tool", "history")  # mounted one per tick after the first frame
 
 
 class CopilotApp(Workers, App):
@@ -49,13 +52,15 @@ class CopilotApp(Workers, App):
     ]
 
     def __init__(self, workspace: Workspace, history: History, *, autoload: bool = True,
-                 no_color: bool = False) -> None:
-        super().__init__()
+                 no_color: bool = False, driver_class=None) -> None:
+        super().__init__(driver_class=driver_class)
         self.workspace = workspace
         self.history = history
         self.autoload = autoload
         self.busy = ""  # "" | "generating" | "answering"
         self.parts: dict[str, str] = {p: "…" for p in PARTS}
+        self.tool_state = ("", "")  # (detail, error) once the user's session started or failed
+        self.unmounted = list(HIDDEN)
         if no_color and not self.no_color:  # NO_COLOR in the AppContext's environment
             from textual.filter import Monochrome
 
@@ -63,16 +68,14 @@ class CopilotApp(Workers, App):
             self._filters.append(Monochrome())
 
     def compose(self) -> ComposeResult:
-        setup = self.workspace.setup.name if self.workspace.setup else "no setup"
+        # Only the chat pane is in the first frame; the others follow one per tick (or at
+        # once when asked for), so the first keys are not queued behind their mounting.
         with TabbedContent(initial="chat", id="panes"):
             with TabPane("Chat F2", id="chat"):
                 yield ChatPane()
-            with TabPane("Script F3", id="script"):
-                yield ScriptPane()
-            with TabPane("Tool F4", id="tool"):
-                yield ToolPane(self.workspace.profile.name, setup)
-            with TabPane("History F5", id="history"):
-                yield HistoryPane(self.history)
+            yield TabPane("Script F3", id="script")
+            yield TabPane("Tool F4", id="tool")
+            yield TabPane("History F5", id="history")
         yield Static(id="status")
         yield Footer()
 
@@ -84,6 +87,40 @@ class CopilotApp(Workers, App):
         # After the first frame: the input takes keys at once while everything else loads.
         if self.autoload:
             self.load_all()
+        self.set_timer(0.1, self.mount_next_pane)
+
+    @property
+    def panes_ready(self) -> bool:
+        return not self.unmounted
+
+    def build_pane(self, name: str) -> Widget:
+        if name == "script":
+            return ScriptPane()
+        if name == "tool":
+            setup = self.workspace.setup.name if self.workspace.setup else "no setup"
+            return ToolPane(self.workspace.profile.name, setup)
+        return HistoryPane(self.history)
+
+    async def mount_pane(self, name: str) -> None:
+        if name in self.unmounted:
+            try:
+                tab = self.query_one(f"TabPane#{name}", TabPane)
+            except NoMatches:
+                return  # the app is closing
+            self.unmounted.remove(name)
+            await tab.mount(self.build_pane(name))
+
+    async def mount_next_pane(self) -> None:
+        if self.unmounted:
+            await self.mount_pane(self.unmounted[0])
+            self.set_timer(0.05, self.mount_next_pane)
+
+    def mounted(self, cls):
+        """The pane of this class, or None while it is not mounted yet."""
+        try:
+            return self.query_one(cls)
+        except NoMatches:
+            return None
 
     def on_unmount(self) -> None:
         self.workspace.close()
@@ -102,7 +139,9 @@ class CopilotApp(Workers, App):
         self.parts[message.part] = "✗" if message.error else "✓"
         self.show_status()
         if message.part == "tool":
-            self.query_one(ToolPane).ready(message.detail, message.error)
+            self.tool_state = (message.detail, message.error)
+            if (tool := self.mounted(ToolPane)) is not None:  # else it reads tool_state on mount
+                tool.ready(message.detail, message.error)
         elif message.part == "docs" and message.error:
             self.query_one(ChatPane).docs_missing(message.error)
         elif message.error:
@@ -119,17 +158,18 @@ class CopilotApp(Workers, App):
         return True
 
     # -- panes ----------------------------------------------------------------------------
-    def action_pane(self, pane: str) -> None:
+    async def action_pane(self, pane: str) -> None:
+        await self.mount_pane(pane)
         self.query_one(TabbedContent).active = pane
         self.query_one(FOCUS[pane]).focus()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or ""
         if pane in FOCUS:
-            self.query_one(FOCUS[pane]).focus()
+            await self.action_pane(pane)
 
     # -- chat -----------------------------------------------------------------------------
     def on_ask_requested(self, message: m.AskRequested) -> None:
@@ -156,12 +196,13 @@ class CopilotApp(Workers, App):
                           status=status, citations=citations))
 
     # -- script ---------------------------------------------------------------------------
-    def on_generate_requested(self, message: m.GenerateRequested) -> None:
-        self.start_generation(message.request)
+    async def on_generate_requested(self, message: m.GenerateRequested) -> None:
+        await self.start_generation(message.request)
 
-    def start_generation(self, request: str, repair=None) -> None:
+    async def start_generation(self, request: str, repair=None) -> None:
         if self.refuse_if_busy():
             return
+        await self.action_pane("script")
         self.query_one(ScriptPane).begin(request, repair=repair is not None)
         self.set_busy("repairing" if repair is not None else "generating")
         self.generate_worker(request, repair)
@@ -202,8 +243,8 @@ class CopilotApp(Workers, App):
 
     # -- tool -----------------------------------------------------------------------------
     def action_run_script(self) -> None:
-        pane = self.query_one(ScriptPane)
-        script = pane.script
+        pane = self.mounted(ScriptPane)
+        script = pane.script if pane is not None else ""
         if not script.strip():
             self.notify("No script to run: generate or type one in the Script pane.", severity="warning")
             return
@@ -219,11 +260,12 @@ class CopilotApp(Workers, App):
                         title="blocked by policy", severity="error", timeout=8)
             return
 
-        def confirmed(yes: bool | None) -> None:
+        async def confirmed(yes: bool | None) -> None:
             if yes:
+                await self.mount_pane("tool")
+                self.run_in_tool(script, typed=False)
                 # After the dialog's screen is gone: its closing restores the old focus.
                 self.call_after_refresh(self.action_pane, "tool")
-                self.run_in_tool(script, typed=False)
 
         self.push_screen(ConfirmRun(script, self.workspace.profile.name, message.safety, message.reason),
                          confirmed)
@@ -249,21 +291,22 @@ class CopilotApp(Workers, App):
                           status=status,
                           diagnostics=[d.to_json() for d in result.diagnostics] if result else []))
 
-    def action_repair(self) -> None:
+    async def action_repair(self) -> None:
         """Send the last run's script and its tool errors back to the model."""
         from copilot.generate.result import Attempt
         from copilot.tui.tool_pane import has_problems
 
-        last = self.query_one(ToolPane).last_run
+        tool = self.mounted(ToolPane)
+        last = tool.last_run if tool is not None else None
         if last is None or not has_problems(last[1]):
             self.notify("Nothing to repair: run a script (Ctrl+R) that the tool rejects first.",
                         severity="warning")
             return
         script, result = last
         attempt = Attempt(script, result.diagnostics, ran=True, output=result.output)
-        request = self.query_one(ScriptPane).request or "make this script run without errors"
-        self.action_pane("script")
-        self.start_generation(request, repair=attempt)
+        pane = self.mounted(ScriptPane)
+        request = (pane.request if pane is not None else "") or "make this script run without errors"
+        await self.start_generation(request, repair=attempt)
 
     # -- history, clipboard, files --------------------------------------------------------
     def record(self, entry: Entry) -> None:
@@ -271,15 +314,16 @@ class CopilotApp(Workers, App):
             self.history.add(entry)
         except OSError as exc:
             self.notify(f"history not saved: {exc}", severity="error")
-        self.query_one(HistoryPane).refresh_list()
+        if (pane := self.mounted(HistoryPane)) is not None:  # else it lists the file on mount
+            pane.refresh_list()
 
-    def on_entry_chosen(self, message: m.EntryChosen) -> None:
+    async def on_entry_chosen(self, message: m.EntryChosen) -> None:
         entry = message.entry
         if entry.kind == "ask":
-            self.action_pane("chat")
+            await self.action_pane("chat")
             self.query_one(ChatPane).show_entry(entry)
         else:
-            self.action_pane("script")
+            await self.action_pane("script")
             self.query_one(ScriptPane).show_entry(entry)
 
     def current_script(self) -> str:
@@ -287,7 +331,8 @@ class CopilotApp(Workers, App):
         if self.query_one(TabbedContent).active == "history":
             entry = self.query_one(HistoryPane).selected
             return entry.script if entry else ""
-        return self.query_one(ScriptPane).script
+        pane = self.mounted(ScriptPane)
+        return pane.script if pane is not None else ""
 
     def action_copy_script(self) -> None:
         script = self.current_script()
@@ -318,8 +363,18 @@ class CopilotApp(Workers, App):
 
 
 def create_app(app: AppContext, *, tool: str | None = None, setup: Path | None = None,
-               model=None, history_path: Path | None = None, autoload: bool = True) -> CopilotApp:
+               model=None, history_path: Path | None = None, autoload: bool = True,
+               driver_class=None) -> CopilotApp:
     """Build the app; `model` overrides the configured backend, `autoload` starts loading on ready."""
     workspace = Workspace(app, tool, setup, model=model)
     history = History.load(history_path or app.locations.tui_history_file)
-    return CopilotApp(workspace, history, autoload=autoload, no_color="NO_COLOR" in app.environ)
+    return CopilotApp(workspace, history, autoload=autoload, no_color="NO_COLOR" in app.environ,
+                      driver_class=driver_class)
+
+
+def run_app(app: AppContext, *, tool: str | None = None, setup: Path | None = None, model=None) -> None:
+    """Run the workspace in this terminal (what `copilot tui` does)."""
+    from copilot.tui.terminal import private_terminal
+
+    with private_terminal(app.locations.logs_dir / "tui-stderr.log") as driver_class:
+        create_app(app, tool=tool, setup=setup, model=model, driver_class=driver_class).run()

@@ -13,6 +13,8 @@ from textual.widgets.option_list import Option
 from copilot.tui.messages import AskRequested
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
+FLUSH = 0.05  # seconds between redraws of an answer while it streams
+LABEL = 60  # characters of a source's line in the list (the passage below has it all)
 
 
 def where(hit) -> str:
@@ -38,6 +40,7 @@ class ChatPane(Vertical):
         self.cited: list[int] = []
         self._streaming: Static | None = None
         self._streamed = ""
+        self._flush_timer = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="chat-body"):
@@ -77,11 +80,20 @@ class ChatPane(Vertical):
         if self._streaming is None:
             return
         self._streamed += text
-        self._streaming.update(answer_text(self._streamed))
-        self.query_one("#transcript", VerticalScroll).scroll_end(animate=False)
+        if self._flush_timer is None:  # redraw in batches: tokens can come faster than frames
+            self._flush_timer = self.set_timer(FLUSH, self.flush)
+
+    def flush(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        if self._streaming is not None:
+            self._streaming.update(answer_text(self._streamed))
+            self.query_one("#transcript", VerticalScroll).scroll_end(animate=False)
 
     def finish(self, answer=None, error: str = "", cancelled: bool = False) -> None:
         """Show the final answer (or why there is none) and fill the sources panel."""
+        self.flush()
         bubble, self._streaming = self._streaming, None
         if bubble is None:
             return
@@ -108,10 +120,13 @@ class ChatPane(Vertical):
         options.clear_options()
         for n, hit in enumerate(self.hits, start=1):
             mark = "*" if n in self.cited else " "
-            options.add_option(Option(Text(f"{mark}[{n}] {where(hit)}"), id=f"ref-{n}"))
+            label = f"{mark}[{n}] {where(hit)} — {hit.passage.title}"
+            short = label if len(label) <= LABEL else label[:LABEL - 1] + "…"
+            options.add_option(Option(Text(short), id=f"ref-{n}"))
         if self.hits:
             first = (self.cited[0] if self.cited else 1) - 1
             options.highlighted = first
+            self.call_after_refresh(options.scroll_to_highlight)  # the list has its size by then
             self.show_passage(first)
         else:
             self.query_one("#passage", Static).update("")

@@ -13,6 +13,7 @@ from copilot.tui.messages import GenerateRequested
 
 ICONS = {"error": "✗", "warning": "!", "info": "i"}
 CHECK_DELAY = 0.6  # seconds of no typing before an edited script is checked again
+FLUSH = 0.05  # streamed tokens are shown in batches at most this often (re-highlighting is per edit)
 
 
 def diagnostic_label(d) -> Text:
@@ -40,6 +41,8 @@ class ScriptPane(Vertical):
         self.streaming = False
         self._check_timer = None
         self._placed = ""  # the text last put in by the app (not typed), never re-checked
+        self._pending = ""  # streamed text not shown yet
+        self._flush_timer = None
 
     def compose(self) -> ComposeResult:
         yield Static("No script yet: describe one below and press Enter.", id="script-status")
@@ -77,11 +80,23 @@ class ScriptPane(Vertical):
 
     def add_token(self, text: str) -> None:
         if self.streaming:
+            self._pending += text
+            if self._flush_timer is None:
+                self._flush_timer = self.set_timer(FLUSH, self.flush)
+
+    def flush(self) -> None:
+        """Show the streamed text received since the last flush."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        text, self._pending = self._pending, ""
+        if text and self.streaming:
             editor = self.editor
             editor.insert(text, editor.document.end)
             self._placed = editor.text
 
     def finish(self, result=None, error: str = "", cancelled: bool = False, tool: str = "tool") -> None:
+        self.flush()
         self.streaming = False
         if error or cancelled:
             self.set_status("✗ " + error if error else "Stopped: the generation was cancelled.")

@@ -46,6 +46,11 @@ class ToolPane(Vertical):
         yield Input(placeholder=f"Type a {self.tool} command (Enter runs it in your session)",
                     id="tool-input")
 
+    def on_mount(self) -> None:
+        detail, error = self.app.tool_state
+        if detail or error:
+            self.ready(detail, error)
+
     @property
     def log_widget(self) -> RichLog:
         return self.query_one("#tool-log", RichLog)

@@ -26,11 +26,20 @@ class Workers:
 
     def load_all(self) -> None:
         self.load_worker("tool")
-        self.load_worker("checks")
-        self.load_worker("docs")
+        self.load_worker("checks", then="docs")
 
     @work(thread=True, group="load")
-    def load_worker(self, part: str) -> None:
+    def load_worker(self, part: str, then: str = "") -> None:
+        """Load one part; `then` loads another after it in the same thread.
+
+        The docs store comes after the model: both imports hold the GIL for long stretches,
+        and one at a time keeps the keys typed meanwhile from waiting on two.
+        """
+        self._load(part)
+        if then:
+            self._load(then)
+
+    def _load(self, part: str) -> None:
         ws = self.workspace
         try:
             if part == "checks":
