@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copilot.toolshell.keys import INTERRUPT, REQUEST, LineTracker
-from copilot.toolshell.live_tool import _MarkedStream
+from copilot.toolshell.live_tool import MarkedStream
 
 
 def test_prefix_at_line_start_is_held_back_and_becomes_a_request():
@@ -36,7 +36,7 @@ def test_editing_keys_and_ctrl_c():
 
 def test_stream_drops_the_echo_and_markers_and_keeps_text_before_a_marker():
     shown: list[str] = []
-    stream = _MarkedStream("t1", shown.append)
+    stream = MarkedStream("t1", shown.append)
     stream.feed("::copilot_rt::run {/x} t1\r\n<<t1:BEGIN>>\r\n<<t1:LINE 1>>\r\nhel")
     stream.feed("lo\r\npartial<<t1:LINE 2>>\r\nnext\r\n<<t1:END 0>>\r\nOpenSTA> ")
     assert "".join(shown) == "hello\npartial\nnext\n"

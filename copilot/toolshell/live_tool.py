@@ -131,7 +131,7 @@ class LiveTool:
         """Run a file through the runtime; `keys` sees what the user types meanwhile and may
         answer 'interrupt' (Ctrl-C) to stop it."""
         tag = secrets.token_hex(6)
-        stream = _MarkedStream(tag, show)
+        stream = MarkedStream(tag, show)
         began = time.monotonic()
         self.child.send((self._run_line(path, tag) + "\r").encode())
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
@@ -164,13 +164,13 @@ class LiveTool:
         end = raw.find(f"<<{tag}:END ")
         if end >= 0:
             code = raw[end + len(f"<<{tag}:END "):][:1]
-            return ("ok" if code == "0" else "error") if self._at_prompt(raw[end:]) else None
+            return ("ok" if code == "0" else "error") if self.at_prompt(raw[end:]) else None
         begin = raw.find(f"<<{tag}:BEGIN>>")
-        if begin >= 0 and self._at_prompt(raw[begin:]):
+        if begin >= 0 and self.at_prompt(raw[begin:]):
             return "error"  # back at the prompt with no end marker: the tool aborted the script
         return None
 
-    def _at_prompt(self, text: str) -> bool:
+    def at_prompt(self, text: str) -> bool:
         """The text ends with the tool's prompt (terminal escape sequences ignored)."""
         last = _ANSI.sub("", text).replace("\r", "").rsplit("\n", 1)[-1]
         return bool(self.prompt.fullmatch(last))
@@ -198,7 +198,7 @@ class LiveTool:
             return False
 
 
-class _MarkedStream:
+class MarkedStream:
     """Pass a run's output to `show` as it arrives, without the echo and the markers."""
 
     def __init__(self, tag: str, show: Callable[[str], None] | None) -> None:

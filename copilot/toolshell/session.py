@@ -22,7 +22,7 @@ from copilot.shells.result import RunResult
 from copilot.toolshell.dialog import TAG, RequestDialog
 from copilot.toolshell.history import ShellHistory
 from copilot.toolshell.keys import INTERRUPT, REQUEST, LineTracker
-from copilot.toolshell.live_tool import _ANSI, LiveTool
+from copilot.toolshell.live_tool import LiveTool
 from copilot.toolshell.terminal import Terminal
 
 DOUBLE_CTRL_C = 2.0  # seconds within which a second Ctrl-C kills a busy tool
@@ -108,8 +108,7 @@ class ShellSession:
     # -- filters (called by pexpect's interact, terminal in raw mode) -----------------------
     def _on_output(self, data: bytes) -> bytes:
         self._tail = (self._tail + data.decode("utf-8", "replace"))[-400:]
-        last = _ANSI.sub("", self._tail).replace("\r", "").rsplit("\n", 1)[-1]
-        if self.tool.prompt.fullmatch(last):
+        if self.tool.at_prompt(self._tail):
             self.busy = False
         return data
 
@@ -164,13 +163,11 @@ class ShellSession:
         """Called by the dialog (cooked mode): raw mode while the tool runs the script."""
         with self._raw():
             result = self.tool.run_script(script, show=self.term.write, keys=self._keys_while_running)
-            if result.status == "interrupted" and not self.tool.interrupt():
-                self._restart(f"{self.tool.profile.name} cannot be interrupted")
-            elif result.status in ("crashed", "timeout"):
-                if result.status == "timeout" and self.tool.interrupt():
-                    pass
-                else:
-                    self._restart(f"{self.tool.profile.name} {result.status}")
+            name = self.tool.profile.name
+            if result.status in ("interrupted", "timeout") and not self.tool.interrupt():
+                self._restart(f"{name} cannot be interrupted without ending it")
+            elif result.status == "crashed":
+                self._restart(f"{name} crashed")
         return result
 
     def _keys_while_running(self, data: bytes) -> str | None:
