@@ -176,10 +176,9 @@ proc ::copilot::connect {} {
 # Send one request (key, JSON-encoded value pairs) and return the decoded reply; errors
 # from the server become Tcl errors with the server's message.
 proc ::copilot::call {chan pairs} {
-    variable timeout_ms
     puts $chan [json_object $pairs]
     flush $chan
-    set line [gets $chan]
+    set line [read_line $chan]
     if {$line eq "" && [eof $chan]} {
         close $chan
         error "copilot: the server closed the connection"
@@ -191,6 +190,30 @@ proc ::copilot::call {chan pairs} {
         error "copilot: [dict get $err title]: [dict get $err message]"
     }
     return $reply
+}
+
+# One reply line, or an error after timeout_ms (the tool's event loop runs meanwhile).
+proc ::copilot::read_line {chan} {
+    variable timeout_ms
+    variable ready
+    fconfigure $chan -blocking 0
+    fileevent $chan readable [list set ::copilot::ready readable]
+    set timer [after $timeout_ms [list set ::copilot::ready timeout]]
+    try {
+        while 1 {
+            set ready ""
+            vwait ::copilot::ready
+            if {$ready eq "timeout"} {
+                error "copilot: no answer from copilot serve within [expr {$timeout_ms / 1000}] s"
+            }
+            if {[gets $chan line] >= 0} { return $line }
+            if {[eof $chan]} { return "" }
+        }
+    } finally {
+        after cancel $timer
+        catch {fileevent $chan readable {}}
+        catch {fconfigure $chan -blocking 1}
+    }
 }
 
 proc ::copilot::request {pairs} {

@@ -211,3 +211,22 @@ def test_real_model_through_the_server_and_the_tcl_plugin(real_model_home, tmp_p
         assert "2 request(s)" in status
     finally:
         server.stop()
+
+
+@pytest.mark.skipif(not have("tclsh"), reason="tclsh not installed")
+def test_copilot_tcl_gives_up_on_a_server_that_does_not_answer(tmp_path):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    folder = tmp_path / "server"
+    folder.mkdir()
+    (folder / "endpoint").write_text(f"pid {os.getpid()}\nport {silent.getsockname()[1]}\n")
+    (folder / "token").write_text("t\n")
+    script = tmp_path / "t.tcl"
+    script.write_text(f"source {PLUGIN}\nset ::copilot::server_dir {folder}\n"
+                      "set ::copilot::timeout_ms 1000\ncatch {copilot -quiet x} e\nputs $e\n")
+    try:
+        out = subprocess.run(["tclsh", str(script)], capture_output=True, text=True, timeout=30)
+    finally:
+        silent.close()
+    assert "no answer from copilot serve within 1 s" in out.stdout
