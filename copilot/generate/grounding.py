@@ -131,28 +131,62 @@ def _names_object(use: CommandUse, spec, role: str, mention: Mention) -> bool:
     return base in use.words[i + 1].text
 
 
+def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
+    """Object name -> kind, for every object of the loaded design (bus bits and buses too)."""
+    if design is None:
+        return {}
+    kinds: dict[str, str] = {}
+    for kind, names in (("lib_cell", [n.split("/")[-1] for n in design.lib_cells]),
+                        ("net", design.nets), ("pin", design.pins), ("cell", design.cells),
+                        ("clock", design.clocks), ("port", design.ports)):
+        for name in names:
+            kinds[name] = kind
+    for bus in design.buses():
+        kinds[bus] = "port"
+    return kinds
+
+
+_NAME_IN_TEXT = re.compile(r"[A-Za-z_][\w]*(?:\[\d+\])?(?:/[\w]+)?")
+
+
 def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> str:
     """Swap objects and numbers the example used for the ones the request names."""
     tree = parse_tcl(script)
     if tree.syntax:
         return script
     edits: list[Edit] = []
-    named = {m.name for m in facts.mentions}
-    spare = [m for m in facts.mentions if m.name not in script]
+    named = {m.name for m in facts.mentions} | {m.name.replace("[*]", "") for m in facts.mentions}
+    spare = [m for m in facts.mentions if m.name.replace("[*]", "") not in script]
+    kinds = _design_kinds(design)
     for use in tree.commands:
-        kind = _QUERIES.get(use.name)
-        if kind is None:
-            continue
+        query_kind = _QUERIES.get(use.name)
         for w in use.words:
-            if not (w.literal or _OBJECT_WORD.match(w.text)) or w.text.startswith("-") \
-                    or w.text in named:
-                continue
-            match = next((m for m in spare if m.kind == kind), None)
-            if match is None:
+            if not spare:
                 break
-            spare.remove(match)
-            text = f"{{{match.name}}}" if "[" in match.name else match.name
-            edits.append(Edit(w.start, w.end, text))
+            if w.text.startswith("-") or w.text in named:
+                continue
+            if query_kind and " " not in w.text.strip() and (w.literal or _OBJECT_WORD.match(w.text)):
+                match = next((m for m in spare if m.kind == query_kind), None)
+                if match is not None:
+                    spare.remove(match)
+                    text = f"{{{match.name}}}" if "[" in match.name else match.name
+                    edits.append(Edit(w.start, w.end, text))
+                continue
+            if w.literal and w.kind in ("quoted_word", "braced_word", "simple_word"):
+                # Names inside strings: `-filter "ref_name == XNOR2X1"`, `report_net _051_`.
+                raw = w.text
+                for m in _NAME_IN_TEXT.finditer(raw):
+                    kind = kinds.get(m.group(0))
+                    if kind is None or m.group(0) in named:
+                        continue
+                    match = next((s for s in spare if s.kind == kind and "*" not in s.name), None)
+                    if match is None:
+                        continue
+                    spare.remove(match)
+                    offset = len(raw[:m.start()].encode("utf-8")) + (w.end - w.start - len(raw.encode("utf-8"))) // 2
+                    start = w.start + offset
+                    edits.append(Edit(start, start + len(m.group(0).encode("utf-8")), match.name))
+                    break
     numbers = [n for n in facts.numbers if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", script)]
     hinted = {h.value for h in facts.hints}
     for use in tree.commands:
@@ -163,6 +197,26 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
                 edits.append(Edit(w.start, w.end, numbers.pop(0)))
     return _apply(script, edits) if edits else script
+
+
+_LISTING = re.compile(r"^foreach (\w+) (\[.*\]) \{\s*\n?\s*puts (\[get_(full_)?name \$\1\]|\$\1)\s*\n?\s*\}\s*$", re.S)
+_ANY_FOREACH = re.compile(r"^foreach (\w+) (\[[^\n]*\]) \{.*\}\s*$", re.S)
+
+
+def idioms(script: str, facts: RequestFacts) -> list[str]:
+    """Listing scripts turned into what the request asks: a count, or sorted names."""
+    text = script.strip()
+    out = []
+    if facts.wants_count:
+        m = _ANY_FOREACH.match(text)
+        if m and text.count("\n") < 8:
+            out.append(f"puts [llength {m.group(2)}]\n")
+    if facts.wants_sorted:
+        m = _LISTING.match(text)
+        if m:
+            var, query = m.group(1), m.group(2)
+            out.append(f"foreach n [lsort [lmap {var} {query} {{get_full_name ${var}}}]] {{ puts $n }}\n")
+    return out
 
 
 def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
@@ -206,6 +260,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score += 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
+    if facts.wants_count:
+        score += 1.0 if "llength" in script else -1.0
+    if facts.wants_sorted:
+        score += 1.0 if "lsort" in script else -1.0
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
     for u, s in reads:
         for flag in facts.prune:
@@ -220,4 +278,5 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     base = substitute(script, facts, design)
     out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
            apply_hints(base, facts, catalog, rules, prune=True)]
+    out += [v for s in list(out) for v in idioms(s, facts)]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

@@ -44,6 +44,8 @@ class RequestFacts:
     numbers: list[str] = field(default_factory=list)
     prune: frozenset[str] = frozenset()
     wants_change: bool = False  # the request asks to set or change constraints or the design
+    wants_count: bool = False  # "how many ..."
+    wants_sorted: bool = False  # "... sorted by name"
 
 
 @lru_cache(maxsize=8)
@@ -148,6 +150,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     mentions = object_mentions(text, design, lexicon.get("roles", {}))
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
-    wants_change = bool(re.search(lexicon.get("change", r"$^"), text.lower()))
+    lowered = text.lower()
+    wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered)) for key in ("change", "count", "sorted")}
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
-                        frozenset(lexicon.get("prune", [])), wants_change)
+                        frozenset(lexicon.get("prune", [])), wants["change"], wants["count"],
+                        wants["sorted"])
