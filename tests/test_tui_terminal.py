@@ -10,6 +10,8 @@ import pytest
 
 pytest.importorskip("textual")
 
+from conftest import needs_sta  # noqa: E402
+
 CHILD = textwrap.dedent("""
     import os, sys
     from pathlib import Path
@@ -50,3 +52,27 @@ def test_no_terminal_means_textuals_own_driver(tmp_path):
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "x.log")], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "None" and not (tmp_path / "x.log").exists()
+
+
+@needs_sta
+def test_copilot_alone_opens_the_workspace_and_quits_promptly(copilot_home):
+    """`copilot` with no arguments is the TUI; Ctrl+Q does not wait for loads in flight."""
+    import os
+    import time
+
+    import pexpect
+
+    env = dict(os.environ, TERM="xterm-256color", COPILOT_HOME=str(copilot_home),
+               COPILOT_MODEL=str(copilot_home / "missing.gguf"))  # the model fails fast, visibly
+    child = pexpect.spawn(sys.executable, ["-m", "copilot"], env=env, dimensions=(24, 80),
+                          encoding="utf-8", timeout=60)
+    child.expect_exact("question about the docs")  # the chat input is on screen
+    child.expect_exact("model ✗")  # load failures are shown in the status bar
+    child.send("\x11")  # Ctrl+Q
+    began = time.monotonic()
+    child.expect(pexpect.EOF, timeout=15)
+    child.close()
+    assert child.exitstatus == 0
+    assert time.monotonic() - began < 5
+    log = copilot_home / "data" / "logs" / "tui-stderr.log"
+    assert log.parent.is_dir()

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -61,6 +63,7 @@ class CopilotApp(Workers, App):
         self.parts: dict[str, str] = {p: "…" for p in PARTS}
         self.tool_state = ("", "")  # (detail, error) once the user's session started or failed
         self.unmounted = list(HIDDEN)
+        self.errors_shown: set[str] = set()
         if no_color and not self.no_color:  # NO_COLOR in the AppContext's environment
             from textual.filter import Monochrome
 
@@ -144,7 +147,8 @@ class CopilotApp(Workers, App):
                 tool.ready(message.detail, message.error)
         elif message.part == "docs" and message.error:
             self.query_one(ChatPane).docs_missing(message.error)
-        elif message.error:
+        elif message.error and message.error not in self.errors_shown:  # checks fail with the model
+            self.errors_shown.add(message.error)
             self.notify(message.error, title=f"{message.part} not available", severity="error", timeout=8)
 
     def set_busy(self, what: str) -> None:
@@ -376,5 +380,19 @@ def run_app(app: AppContext, *, tool: str | None = None, setup: Path | None = No
     """Run the workspace in this terminal (what `copilot tui` does)."""
     from copilot.tui.terminal import private_terminal
 
+    import asyncio
+
+    # Our own loop: asyncio.run() would wait at the end for worker threads still loading a
+    # model or store (seconds after Ctrl+Q); they hold nothing of the user's (history is
+    # saved as it changes, sessions are closed on unmount), so quitting does not wait.
+    loop = asyncio.new_event_loop()
     with private_terminal(app.locations.logs_dir / "tui-stderr.log") as driver_class:
-        create_app(app, tool=tool, setup=setup, model=model, driver_class=driver_class).run()
+        tui = create_app(app, tool=tool, setup=setup, model=model, driver_class=driver_class)
+        try:
+            tui.run(loop=loop)
+        finally:
+            loop.close()
+    if tui.workspace.busy():  # else Python's exit would join the loading thread
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(tui.return_code or 0)

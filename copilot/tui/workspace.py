@@ -60,11 +60,24 @@ class Workspace:
         self._loading = {name: threading.Lock() for name in ("model", "service", "session", "docs")}
         self.model_lock = threading.Lock()
         self.tool_lock = threading.Lock()
+        self.closed = False
 
     # -- loading (each safe to call from any thread, any number of times) ----------------
     @property
     def model_loaded(self) -> bool:
         return self._model is not None
+
+    def busy(self) -> bool:
+        """Something is loading or running in a worker thread right now."""
+        locks = [*self._loading.values(), self.model_lock, self.tool_lock]
+        return any(lock.locked() for lock in locks)
+
+    def _keep(self, resource):
+        """A resource finished starting; if the workspace closed meanwhile, stop it at once."""
+        if self.closed:
+            resource.close()
+            raise Cancelled()
+        return resource
 
     def model(self):
         with self._loading["model"]:
@@ -83,14 +96,14 @@ class Workspace:
 
                 service = ScriptService(self.app, self.profile.name, self.setup, model=model)
                 service.generator  # opens the scratch session and reads the catalog now
-                self._service = service
+                self._service = self._keep(service)
             return self._service
 
     def session(self):
         """The user's own live tool session, with the setup loaded."""
         with self._loading["session"]:
             if self._session is None:
-                self._session = self._open_session()
+                self._session = self._keep(self._open_session())
             return self._session
 
     def _open_session(self):
@@ -162,7 +175,8 @@ class Workspace:
             self.session().restart()
 
     def close(self) -> None:
-        """Stop the tool processes (scratch and the user's)."""
+        """Stop the tool processes (scratch and the user's); any still starting stop when up."""
+        self.closed = True
         if self._service is not None:
             self._service.close()
             self._service = None
