@@ -202,12 +202,14 @@ def test_repair_of_a_script_that_failed_elsewhere(fake_model):
     failed = Attempt("report_wns -max\n", [Diagnostic(1, "error", "report_wns -max is not valid", "tool")], ran=True)
     service = ScriptService(AppContext.build(), "opensta", load_profile("opensta").demo_setup_path())
     try:
-        result = service.generate("worst slack", repair=failed)
+        result = service.generate("total negative slack", repair=failed)
     finally:
         service.close()
     assert len(model.prompts) == 1 and "report_wns -max is not valid" in model.prompts[0]
     assert "report_wns -max" in model.prompts[0]
-    assert result.script == "report_tns\n" and result.valid and result.attempts == 1
+    # The repaired script competes with adapted examples; it is tried, and the result runs.
+    assert any(a.source == "model" and a.script == "report_tns\n" for a in result.history)
+    assert result.valid and result.ran
 
 
 class FakeChatModel:
