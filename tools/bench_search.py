@@ -34,7 +34,7 @@ def _cpu_seconds() -> float:
 
 
 def build(app, tcl: str) -> dict:
-    """What `copilot index --defaults MANUAL` does (with --tcl all: every Tcl page instead)."""
+    """What `copilot index --defaults MANUAL` does (with --tcl all: the Tcl C library pages too)."""
     from copilot.docs.default_corpus import tcl_man_pages
     from copilot.docs.indexer import run_index
     from copilot.docs.retrieval import Retriever
@@ -44,7 +44,7 @@ def build(app, tcl: str) -> dict:
 
     started, cpu = time.monotonic(), _cpu_seconds()
     sources = discover([MANUAL])
-    sources += discover([Path("/usr/share/man/man3")]) if tcl == "all" else tcl_man_pages()
+    sources += tcl_man_pages(c_library=tcl == "all")
     sources.append(CatalogSource(app, app.settings.tool))
     store = open_store(app, create=True)
     report = run_index(store, sources, set())

@@ -4,7 +4,7 @@ and the command catalog of the configured tool.
 Only the script-level Tcl pages are taken (built-in commands, bundled packages, TclOO,
 math functions); the C library pages (Tcl_SetVar2Ex, ...) are for extension writers, would
 double the index, and crowd out the commands a tool user scripts with. Index them with
-`copilot index /usr/share/man/man3` if you want them.
+`copilot index /usr/share/man/man3/Tcl_*.3tcl.gz` if you want them.
 """
 
 from __future__ import annotations
@@ -30,14 +30,15 @@ def _is_c_library_page(path: Path) -> bool:
     return bool(_C_LIBRARY.search(head))
 
 
-def tcl_man_pages(globs: tuple[str, ...] = TCL_MAN_GLOBS) -> list[SourceFile]:
-    """Script-level Tcl man pages, each real file once (Debian links aliases to one page)."""
+def tcl_man_pages(globs: tuple[str, ...] = TCL_MAN_GLOBS, c_library: bool = False) -> list[SourceFile]:
+    """Script-level Tcl man pages (also the C library's with `c_library`), each real file
+    once (Debian links aliases to one page)."""
     seen: dict[str, SourceFile] = {}
     for pattern in globs:
         folder, _, glob = pattern.rpartition("/")
         for path in sorted(Path(folder).glob(glob)):
             key = str(path.resolve())
-            if key in seen or not path.is_file() or _is_c_library_page(path):
+            if key in seen or not path.is_file() or (not c_library and _is_c_library_page(path)):
                 continue
             seen[key] = SourceFile(key, Path(key), explicit=False, via=VIA)
     return list(seen.values())
