@@ -39,7 +39,7 @@ class Settings:
     chroma_url: str = _doc("URL of a shared Chroma server (chroma run); empty for the embedded store.", "")
     embedding_model: str = _doc("Sentence-transformers folder that embeds the docs; empty means the bundled all-MiniLM-L6-v2 (a store built with one model is refused by another).", "")
     ask_passages: int = _doc("Passages `copilot ask` puts in front of the model, best first.", 4)
-    min_relevance: float = _doc("Cosine similarity (0-1) the best passage needs for `copilot ask` to answer; below it, it says it does not know.", 0.35)
+    min_relevance: float = _doc("Cosine similarity (0-1) the best passage needs for `copilot ask` to answer; below it, it says it does not know.", 0.29)
     request_prefix: str = _doc("Prefix that marks a line typed in `copilot shell` as a request.", "??")
     allow_modify: bool = _doc("Let --yes run scripts that change the design without asking.", False)
     editor: str = _doc("Editor for [e]dit in `copilot shell`; empty means $VISUAL, then $EDITOR, then vi.", "")
