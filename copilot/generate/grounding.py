@@ -260,6 +260,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score += 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
+    used = {u.name.lstrip(":") for u in tree.commands}
+    for group in facts.commands:
+        score += 1.5 if used & set(group) else -1.5
     if facts.wants_count:
         score += 1.0 if "llength" in script else -1.0
     if facts.wants_sorted:

@@ -44,6 +44,7 @@ class RequestFacts:
     numbers: list[str] = field(default_factory=list)
     prune: frozenset[str] = frozenset()
     wants_change: bool = False  # the request asks to set or change constraints or the design
+    commands: list[tuple[str, ...]] = field(default_factory=list)  # one of each must be used
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
 
@@ -54,6 +55,18 @@ def load_lexicon(tool: str) -> dict:
     if not path.is_file():
         return {"hint": [], "roles": {}, "prune": []}
     return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def command_hints(text: str, lexicon: dict) -> list[tuple[str, ...]]:
+    """Groups of commands the request names by their purpose ("wns", "false path"...)."""
+    lowered = " ".join(text.lower().split())
+    seen: set[str] = set()
+    out = []
+    for rule in lexicon.get("command", []):
+        if rule["group"] not in seen and re.search(rule["when"], lowered):
+            seen.add(rule["group"])
+            out.append(tuple(rule["commands"]))
+    return out
 
 
 def flag_hints(text: str, lexicon: dict) -> list[Hint]:
@@ -153,5 +166,5 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered)) for key in ("change", "count", "sorted")}
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
-                        frozenset(lexicon.get("prune", [])), wants["change"], wants["count"],
-                        wants["sorted"])
+                        frozenset(lexicon.get("prune", [])), wants["change"],
+                        command_hints(text, lexicon), wants["count"], wants["sorted"])
