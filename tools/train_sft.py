@@ -147,10 +147,7 @@ def main(config: Config) -> dict:
                    **trainer.trainable_summary(model))
     collator = trainer.PadCollator(tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0)
     before = trainer.held_out_loss(model, val_rows, collator)
-    loop = trainer.LoopOptions(out, config.learning_rate, config.epochs, config.max_steps, config.batch_size,
-                               config.grad_accum, config.weight_decay, config.beta1, config.beta2,
-                               config.warmup_steps, config.save_steps, config.log_steps, config.seed,
-                               config.threads, config.gradient_checkpointing)
+    loop = trainer.loop_options(out, config)
     run = trainer.make_trainer(model, train_rows, collator, loop, record, answer_only=True)
     metrics = trainer.run(run, out, resume=config.resume)
     after = trainer.held_out_loss(model, val_rows, collator)

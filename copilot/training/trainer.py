@@ -40,6 +40,14 @@ class LoopOptions:
     gradient_checkpointing: bool
 
 
+def loop_options(out_dir: Path, config) -> LoopOptions:
+    """The loop knobs from a script's Config (dapt and sft name them the same)."""
+    import dataclasses
+
+    return LoopOptions(out_dir, **{f.name: getattr(config, f.name)
+                                   for f in dataclasses.fields(LoopOptions) if f.name != "out_dir"})
+
+
 def set_threads(threads: int) -> None:
     """Pin torch's CPU threads (0 leaves torch's default); on shared machines use 1-2."""
     import torch
