@@ -60,12 +60,12 @@ def make_generator(app, bench, answers, examples=()):
 @needs_sta
 def test_tool_error_triggers_repair_with_the_error_in_the_prompt(app, demo_bench):
     model, gen = make_generator(app, demo_bench, [
-        "report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n", "report_tns\n"])
+        "report_tns\nputs [expr {1 / 0}]\n", "report_tns\n"])
     result = gen.generate("total negative slack")
     assert result.valid and result.script == "report_tns\n"
     sources = [a.source for a in result.history]
     assert sources[0] == "model" and sources[-1] == "model repair" and "model repair" not in sources[:-1]
-    assert "no port matches 'no_such_port'" in model.prompts[1]
+    assert "Error: divide by zero" in model.prompts[1]  # the live tool's error, fed back
     assert result.output.startswith("tns")
 
 

@@ -100,24 +100,31 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
         return script
     data = script.encode("utf-8")
     edits: list[Edit] = []
-    wanted = {h.flag for h in facts.hints}
+    wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions if m.role}
     roles = {m.role: m for m in reversed(facts.mentions) if m.role}
     for use in tree.commands:
         spec = catalog.get(use.name)
-        if spec is None or not spec.flags or not _is_read(use, catalog, rules):
+        if spec is None or not spec.flags:
             continue
+        reads = _is_read(use, catalog, rules)
+        if not reads and use.name not in facts.role_commands:
+            hints = [h for h in facts.hints if use.name in h.only]
+        else:
+            hints = [h for h in facts.hints if not h.only or use.name in h.only]
         done: set[str] = set()
-        for hint in facts.hints:
+        for hint in hints:
             if hint.flag not in spec.flags or hint.flag in done:
                 continue
             done.add(hint.flag)
             value = _list_value(facts.hints, use, spec, hint.flag) if hint.list_value else hint.value
             edits += _set_flag(use, spec, hint.flag, value)
-        for role, mention in roles.items():
-            if role in spec.flags and not _names_object(use, spec, role, mention):
-                edits += _set_flag(use, spec, role, mention.query())
+        if reads or use.name in facts.role_commands:
+            for role, mention in roles.items():
+                if role in spec.flags and not _names_object(use, spec, role, mention):
+                    edits += _set_flag(use, spec, role, mention.query())
         if prune:
-            for flag in facts.prune:
+            prunable = facts.prune if reads else facts.prune & set(ROLE_FLAGS) if use.name in facts.role_commands else set()
+            for flag in prunable:
                 if flag in spec.flags and flag not in wanted:
                     edits += _remove_flag(data, use, spec, flag)
     return _apply(script, edits) if edits else script
@@ -167,6 +174,14 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                 continue
             if query_kind and " " not in w.text.strip() and (w.literal or _OBJECT_WORD.match(w.text)):
                 match = next((m for m in spare if m.kind == query_kind), None)
+                if match is None and query_kind == "pin" and "/" in w.text:
+                    # "the clock pin of register _322_": keep the example's pin, change the cell.
+                    cell = next((m for m in spare if m.kind == "cell" and "*" not in m.name), None)
+                    pin = f"{cell.name}/{w.text.split('/', 1)[1]}" if cell else ""
+                    if cell and (design is None or pin in design.pins):
+                        spare.remove(cell)
+                        edits.append(Edit(w.start, w.end, pin))
+                        continue
                 if match is not None:
                     spare.remove(match)
                     text = f"{{{match.name}}}" if "[" in match.name else match.name
@@ -187,8 +202,9 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     start = w.start + offset
                     edits.append(Edit(start, start + len(m.group(0).encode("utf-8")), match.name))
                     break
-    numbers = [n for n in facts.numbers if not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", script)]
     hinted = {h.value for h in facts.hints}
+    numbers = [n for n in facts.numbers if n not in hinted
+               and not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", script)]
     for use in tree.commands:
         for w in use.words:
             if not numbers:
@@ -260,6 +276,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score += 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
+    for number in facts.numbers:
+        if re.search(rf"(?<![\w.]){re.escape(number)}(?![\w.])", script):
+            score += 0.5
     used = {u.name.lstrip(":") for u in tree.commands}
     for group in facts.commands:
         score += 1.5 if used & set(group) else -1.5
@@ -273,6 +292,16 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                 score -= 0.5
     return score
+
+
+def shortfalls(script: str, facts: RequestFacts) -> list[str]:
+    """What the request names that the script plainly does not do (for ranking and repair)."""
+    used = {u.name.lstrip(":") for u in parse_tcl(script).commands}
+    out = [f"the request asks for {' or '.join(group)}, which the script does not use"
+           for group in facts.commands if not used & set(group)]
+    if facts.wants_count and "llength" not in script:
+        out.append("the request asks for a count; print it with llength")
+    return out
 
 
 def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,

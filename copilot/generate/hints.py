@@ -19,6 +19,7 @@ class Hint:
     flag: str
     value: str = ""
     list_value: bool = False
+    only: tuple[str, ...] = ()  # commands it applies to even when they change the design
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class RequestFacts:
     prune: frozenset[str] = frozenset()
     wants_change: bool = False  # the request asks to set or change constraints or the design
     commands: list[tuple[str, ...]] = field(default_factory=list)  # one of each must be used
+    role_commands: frozenset[str] = frozenset()  # constraint commands whose -from/-to follow the request
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
 
@@ -87,7 +89,7 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
                 continue
             value = value.replace("\\1", group)
         seen.add(rule["group"])
-        out.append(Hint(rule["flag"], value, bool(rule.get("list"))))
+        out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ()))))
     return out
 
 
@@ -167,4 +169,5 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered)) for key in ("change", "count", "sorted")}
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
                         frozenset(lexicon.get("prune", [])), wants["change"],
-                        command_hints(text, lexicon), wants["count"], wants["sorted"])
+                        command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),
+                        wants["count"], wants["sorted"])

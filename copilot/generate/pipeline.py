@@ -15,7 +15,7 @@ from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.grounding import coverage, variants
+from copilot.generate.grounding import coverage, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
 from copilot.generate.workbench import Workbench
@@ -66,6 +66,7 @@ class Generator:
     examples_k: int = 4  # examples shown to the model
     pool_k: int = 8  # examples adapted into candidates
     max_trials: int = 8  # candidates run in the scratch session per request
+    _facts: RequestFacts | None = field(default=None, repr=False)
 
     def prompt_values(self, request: str, examples: list[Example] | None = None) -> dict:
         shown = list(examples if examples is not None else self.bank.nearest(request, self.examples_k))
@@ -135,7 +136,7 @@ class Generator:
         """
         began = time.monotonic()
         request = validate_request(request)
-        facts = analyse_request(request, self.tool, self.bench.design)
+        facts = self._facts = analyse_request(request, self.tool, self.bench.design)
         nearest = self.bank.nearest(request, max(self.pool_k, self.examples_k))
         values = self.prompt_values(request, nearest[:self.examples_k])
         first = self._first_script(values, repair, 0, on_token)
@@ -175,18 +176,22 @@ class Generator:
                 break
             budget -= 1
             tried.add(cand.script)
-            attempt = self.try_script(cand.script)
+            attempt = self.try_script(cand.script, self._facts)
             attempt.source, attempt.score = cand.source, cand.score
             attempts.append(attempt)
             if attempt.accepted:
                 return True
         return False
 
-    def try_script(self, script: str) -> Attempt:
+    def try_script(self, script: str, facts: RequestFacts | None = None) -> Attempt:
         """Check a script; if it is clean and safe, run it in the scratch session."""
         if not script.strip():
             return Attempt(script, [Diagnostic(0, "error", "the model produced no script", "model")])
         report = self.bench.check(script)
+        # A script that plainly misses what the request names is not accepted as it is.
+        intent = [Diagnostic(0, "warning", text, "intent") for text in shortfalls(script, facts)] \
+            if facts is not None else []
+        report.diagnostics = report.diagnostics + intent
         attempt = Attempt(script, report.diagnostics, safety=report.safety.level)
         if report.errors or report.safety.blocked:
             return attempt
