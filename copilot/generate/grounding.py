@@ -118,6 +118,9 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             done.add(hint.flag)
             value = _list_value(facts.hints, use, spec, hint.flag) if hint.list_value else hint.value
             edits += _set_flag(use, spec, hint.flag, value)
+            for rival in hint.rivals:  # -hold wanted: a copied -setup goes
+                if rival in spec.flags and rival not in wanted:
+                    edits += _remove_flag(data, use, spec, rival)
         if reads or use.name in facts.role_commands:
             for role, mention in roles.items():
                 if role in spec.flags and not _names_object(use, spec, role, mention):
@@ -213,6 +216,28 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
                 edits.append(Edit(w.start, w.end, numbers.pop(0)))
     return _apply(script, edits) if edits else script
+
+
+def top_level(script: str) -> list[tuple[str, str]]:
+    """(command name, source text) of each top-level command, in order."""
+    tree = parse_tcl(script)
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    return [(u.name, data[u.start:u.end].decode("utf-8")) for u in tree.commands
+            if not u.nested and u.start >= 0]
+
+
+def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | None:
+    """Constraints from one candidate followed by the reports of another."""
+    def kind(name: str) -> str:
+        spec = catalog.get(name)
+        k = classify(name, rules)
+        return k if k != "unknown" else (spec.kind if spec else "")
+
+    mods = [text for name, text in top_level(changes) if kind(name) == "modify"]
+    reads = [text for name, text in top_level(report) if kind(name) != "modify"]
+    if not mods or not reads:
+        return None
+    return "\n".join(mods + reads) + "\n"
 
 
 _LISTING = re.compile(r"^foreach (\w+) (\[.*\]) \{\s*\n?\s*puts (\[get_(full_)?name \$\1\]|\$\1)\s*\n?\s*\}\s*$", re.S)

@@ -20,6 +20,7 @@ class Hint:
     value: str = ""
     list_value: bool = False
     only: tuple[str, ...] = ()  # commands it applies to even when they change the design
+    rivals: tuple[str, ...] = ()  # other flags of its group: set this one, drop those
 
 
 @dataclass(frozen=True)
@@ -79,17 +80,24 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
     for rule in lexicon.get("hint", []):
         if rule["group"] in seen:
             continue
-        m = re.search(rule["when"], lowered)
-        if not m or ("gate" in rule and not re.search(rule["gate"], lowered)):
+        if "gate" in rule and not re.search(rule["gate"], lowered):
             continue
         value = rule.get("value", "")
-        if "\\1" in value:
+        matched = False
+        for m in re.finditer(rule["when"], lowered):
+            if "\\1" not in value:
+                matched = True
+                break
             group = next((g for g in m.groups() if g), "")
-            if not group or group in rule.get("exclude", []):
-                continue
-            value = value.replace("\\1", group)
+            if group and group not in rule.get("exclude", []):
+                value, matched = value.replace("\\1", group), True
+                break
+        if not matched:
+            continue
         seen.add(rule["group"])
-        out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ()))))
+        rivals = tuple(sorted({r["flag"] for r in lexicon["hint"]
+                               if r["group"] == rule["group"] and r["flag"] != rule["flag"]}))
+        out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals))
     return out
 
 
@@ -126,7 +134,8 @@ def _kind_of(token: str, design: DesignFacts | None, lowered_before: str) -> tup
     return None
 
 
-def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]) -> list[Mention]:
+def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str],
+                    wants_change: bool = False) -> list[Mention]:
     """Design objects named in the request, each with the role its preceding words give."""
     out: list[Mention] = []
     for m in _OBJECT.finditer(text):
@@ -148,7 +157,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             # The role word must be close: "from port X", "from register X", "to the pin X".
             if re.search(rf"\b({pattern})\s+(?:\w+\s+){{0,2}}$", tail + " "):
                 role = flag
-        if not role and kind == "port" and design is not None:
+        if not role and kind == "port" and design is not None and not wants_change:
             # A bare port in a path request: inputs start paths, outputs end them.
             bits = [p for p in design.ports if tcl_pattern(name).match(p)]
             if bits and all(b in design.outputs for b in bits):
@@ -162,11 +171,11 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
 
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
     lexicon = load_lexicon(tool)
-    mentions = object_mentions(text, design, lexicon.get("roles", {}))
-    names = " ".join(m.name for m in mentions)
-    numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered)) for key in ("change", "count", "sorted")}
+    mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
+    names = " ".join(m.name for m in mentions)
+    numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
                         frozenset(lexicon.get("prune", [])), wants["change"],
                         command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),

@@ -15,7 +15,7 @@ from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.grounding import coverage, shortfalls, variants
+from copilot.generate.grounding import compose, coverage, modifies, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
 from copilot.generate.workbench import Workbench
@@ -144,6 +144,8 @@ class Generator:
         for rank, example in enumerate(nearest[:self.pool_k]):
             pool += self._candidates(example.script, f"example {example.id}", facts,
                                      0.2 * (1 - rank / self.pool_k))
+        if facts.wants_change:
+            pool += self._compositions(pool, facts)
         attempts: list[Attempt] = []
         tried: set[str] = set()
         repairs = max(0, self.settings.attempts - 1)
@@ -165,6 +167,23 @@ class Generator:
         return GenerationResult(best.script, "tcl", not bad and bool(best.script.strip()),
                                 best.diagnostics, best.ran, best.output, len(attempts),
                                 time.monotonic() - began, best.safety, attempts)
+
+    def _compositions(self, pool: list[Candidate], facts: RequestFacts) -> list[Candidate]:
+        """"Set X, then report Y": constraints of the best changing candidates followed by the
+        reports of the best read-only ones (the bank rarely has the exact pair)."""
+        catalog, rules = self.bench.catalog, self.bench.rules
+        ranked = sorted(pool, reverse=True)
+        changing = [c for c in ranked if modifies(c.script, catalog, rules)][:3]
+        reading = [c for c in ranked if not modifies(c.script, catalog, rules)][:3]
+        out = []
+        for a in changing:
+            for b in reading:
+                script = compose(a.script, b.script, catalog, rules)
+                if script:
+                    bonus = 0.1 if "model" in (a.source, b.source) else 0.0
+                    out.append(Candidate(coverage(script, facts, catalog, rules) + bonus, script,
+                                         f"{a.source} + {b.source}"))
+        return out
 
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
         """Try candidates best-first; True once one is accepted."""
