@@ -25,9 +25,9 @@ COMMANDS = {
     "index": ("copilot.commands.index:index", "Index documentation (PDF, man pages, Markdown, HTML, examples, tool catalogs) for search and ask."),
     "search": ("copilot.commands.search:search", "Find the documentation passages that best match a query (hybrid BM25 + embeddings)."),
     "ask": ("copilot.commands.ask:ask", "Answer a question from the indexed documentation, with numbered citations."),
-    "tui": ("copilot.commands.tui:tui", "Open the workspace (also `copilot` alone): docs Q&A, scripts, your live tool session."),
     "shell": ("copilot.commands.shell:shell", "Run a tool (sta, tclsh, ...) with the copilot inside: type ?? and a request at its prompt."),
     "serve": ("copilot.commands.serve:serve", "Keep the model warm for the Tcl/Python plugins and other commands (local socket only)."),
+    "tui": ("copilot.commands.tui:tui", "Open the workspace (also `copilot` alone): docs Q&A, scripts, your live tool session."),
 }
 
 

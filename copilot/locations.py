@@ -77,10 +77,6 @@ class Locations:
         return self.data_dir / "logs"
 
     @property
-    def server_dir(self) -> Path:
-        """Socket, token and pid of `copilot serve`."""
-        return self.data_dir / "server"
-    @property
     def user_adapters_dir(self) -> Path:
         """The user's tool profiles: <name>/profile.toml adds a tool or overrides a shipped one."""
         return self.config_dir / "adapters"
@@ -90,3 +86,7 @@ class Locations:
         """Append-only logs of what was typed and run in `copilot shell`, one file per tool."""
         return self.data_dir / "shell"
 
+    @property
+    def server_dir(self) -> Path:
+        """Socket, token and pid of `copilot serve`."""
+        return self.data_dir / "server"

@@ -157,7 +157,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             # The role word must be close: "from port X", "from register X", "to the pin X".
             if re.search(rf"\b({pattern})\s+(?:\w+\s+){{0,2}}$", tail + " "):
                 role = flag
-        if not role and kind == "port" and design is not None and not wants_change:
+        if not role and kind == "port" and design is not None:
             # A bare port in a path request: inputs start paths, outputs end them.
             bits = [p for p in design.ports if tcl_pattern(name).match(p)]
             if bits and all(b in design.outputs for b in bits):
