@@ -60,9 +60,9 @@ def make_generator(app, bench, answers, examples=()):
 @needs_sta
 def test_tool_error_triggers_repair_with_the_error_in_the_prompt(app, demo_bench):
     model, gen = make_generator(app, demo_bench, [
-        "report_tns\nputs [expr {1 / 0}]\n", "report_tns\n"])
-    result = gen.generate("total negative slack")
-    assert result.valid and result.script == "report_tns\n"
+        "report_tns\nreport_wns [expr {1 / 0}]\n", "report_tns\nreport_wns\n"])
+    result = gen.generate("total negative slack and worst negative slack")
+    assert result.valid and result.script == "report_tns\nreport_wns\n"
     sources = [a.source for a in result.history]
     assert sources[0] == "model" and sources[-1] == "model repair" and "model repair" not in sources[:-1]
     assert "Error: divide by zero" in model.prompts[1]  # the live tool's error, fed back

@@ -102,6 +102,8 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     edits: list[Edit] = []
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions if m.role}
     roles = {m.role: m for m in reversed(facts.mentions) if m.role}
+    changed = " ".join(w.text for u in tree.commands if not u.nested and not _is_read(u, catalog, rules)
+                       for w in u.words)
     for use in tree.commands:
         spec = catalog.get(use.name)
         if spec is None or not spec.flags:
@@ -123,6 +125,8 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                     edits += _remove_flag(data, use, spec, rival)
         if reads or use.name in facts.role_commands:
             for role, mention in roles.items():
+                if reads and mention.times < 2 and mention.name.replace("[*]", "") in changed:
+                    continue  # named once, for the constraint ("false path from rst_n"): not the report
                 if role in spec.flags and not _names_object(use, spec, role, mention):
                     edits += _set_flag(use, spec, role, mention.query())
         if prune:
@@ -244,10 +248,51 @@ _LISTING = re.compile(r"^foreach (\w+) (\[.*\]) \{\s*\n?\s*puts (\[get_(full_)?n
 _ANY_FOREACH = re.compile(r"^foreach (\w+) (\[[^\n]*\]) \{.*\}\s*$", re.S)
 
 
+def focus(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
+    """Only the reports the request names, in the order it names them ("TNS then WNS"),
+    after any constraints; None when the script is not a plain list of commands."""
+    if not facts.commands:
+        return None
+    lines = top_level(script)
+    if not lines or any(name in ("foreach", "for", "while", "proc", "if", "set") for name, _ in lines):
+        return None
+    mods = [text for name, text in lines if not _is_read_name(name, catalog, rules)]
+    reads = []
+    for group in facts.commands:
+        reads += [text for name, text in lines if name in group and text not in reads
+                  and _is_read_name(name, catalog, rules)]
+    if not reads:
+        return None
+    return "\n".join(mods + reads) + "\n"
+
+
+def _is_read_name(name: str, catalog: Catalog, rules: dict) -> bool:
+    spec = catalog.get(name)
+    kind = classify(name, rules)
+    return (kind if kind != "unknown" else (spec.kind if spec else "")) != "modify"
+
+
+def repeat_for_objects(script: str, facts: RequestFacts) -> str | None:
+    """One command about one object, repeated for each object of that kind the request names."""
+    lines = [l for l in script.strip().splitlines() if l.strip()]
+    if len(lines) != 1:
+        return None
+    for kind in {m.kind for m in facts.mentions}:
+        names = [m.name for m in facts.mentions if m.kind == kind and not m.role and "*" not in m.name]
+        present = [n for n in names if re.search(rf"(?<![\w/]){re.escape(n)}(?![\w/])", lines[0])]
+        if len(names) > 1 and len(present) == 1:
+            return "\n".join(re.sub(rf"(?<![\w/]){re.escape(present[0])}(?![\w/])", n, lines[0])
+                             for n in names) + "\n"
+    return None
+
+
 def idioms(script: str, facts: RequestFacts) -> list[str]:
     """Listing scripts turned into what the request asks: a count, or sorted names."""
     text = script.strip()
     out = []
+    repeated = repeat_for_objects(script, facts)
+    if repeated:
+        out.append(repeated)
     if facts.wants_count:
         m = _ANY_FOREACH.match(text)
         if m and text.count("\n") < 8:
@@ -336,4 +381,5 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
            apply_hints(base, facts, catalog, rules, prune=True)]
     out += [v for s in list(out) for v in idioms(s, facts)]
+    out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

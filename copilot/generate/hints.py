@@ -30,6 +30,7 @@ class Mention:
     name: str
     kind: str
     role: str = ""  # -from | -to | -through | ""
+    times: int = 1  # how often the request names it
 
     def query(self) -> str:
         """The Tcl object query for it: `[get_ports {req_a[3]}]`, `[get_pins _322_/D]`..."""
@@ -64,12 +65,13 @@ def command_hints(text: str, lexicon: dict) -> list[tuple[str, ...]]:
     """Groups of commands the request names by their purpose ("wns", "false path"...)."""
     lowered = " ".join(text.lower().split())
     seen: set[str] = set()
-    out = []
+    found = []
     for rule in lexicon.get("command", []):
-        if rule["group"] not in seen and re.search(rule["when"], lowered):
+        m = re.search(rule["when"], lowered) if rule["group"] not in seen else None
+        if m:
             seen.add(rule["group"])
-            out.append(tuple(rule["commands"]))
-    return out
+            found.append((m.start(), tuple(rule["commands"])))
+    return [group for _, group in sorted(found, key=lambda f: f[0])]  # in the request's order
 
 
 def flag_hints(text: str, lexicon: dict) -> list[Hint]:
@@ -165,7 +167,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             elif bits and all(b in design.inputs for b in bits) and name not in design.clocks:
                 role = "-from"
         if not any(o.name == name for o in out):
-            out.append(Mention(name, kind, role))
+            out.append(Mention(name, kind, role, len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))))
     return out
 
 

@@ -7,6 +7,7 @@ request, then checked and tried in a scratch session in rank order until one run
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -144,6 +145,7 @@ class Generator:
         for rank, example in enumerate(nearest[:self.pool_k]):
             pool += self._candidates(example.script, f"example {example.id}", facts,
                                      0.2 * (1 - rank / self.pool_k))
+        pool += self._by_command(request, facts, pool)
         if facts.wants_change:
             pool += self._compositions(pool, facts)
         attempts: list[Attempt] = []
@@ -167,6 +169,22 @@ class Generator:
         return GenerationResult(best.script, "tcl", not bad and bool(best.script.strip()),
                                 best.diagnostics, best.ran, best.output, len(attempts),
                                 time.monotonic() - began, best.safety, attempts)
+
+    def _by_command(self, request: str, facts: RequestFacts, pool: list[Candidate]) -> list[Candidate]:
+        """For each command the request names but no candidate uses, the nearest example that
+        uses it (retrieval by command as well as by wording)."""
+        out: list[Candidate] = []
+        missing = [g for g in facts.commands
+                   if not any(any(c in cand.script for c in g) for cand in pool)]
+        if not missing:
+            return out
+        ranked = self.bank.nearest(request, len(self.bank.examples))
+        for group in missing:
+            example = next((e for e in ranked if any(
+                re.search(rf"(?<![\w:]){re.escape(c)}(?![\w])", e.script) for c in group)), None)
+            if example is not None:
+                out += self._candidates(example.script, f"example {example.id} (by command)", facts, 0.0)
+        return out
 
     def _compositions(self, pool: list[Candidate], facts: RequestFacts) -> list[Candidate]:
         """"Set X, then report Y": constraints of the best changing candidates followed by the
