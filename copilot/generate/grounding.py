@@ -352,6 +352,11 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     used = {u.name.lstrip(":") for u in tree.commands}
     for group in facts.commands:
         score += 1.5 if used & set(group) else -1.5
+    if facts.wants_print:
+        score += 1.0 if "puts" in used else -2.0
+        strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
+        for word in facts.printed:
+            score += 0.5 if word in strings else -0.5
     if facts.wants_count:
         score += 1.0 if "llength" in script else -1.0
     if facts.wants_sorted:

@@ -49,6 +49,8 @@ class RequestFacts:
     wants_change: bool = False  # the request asks to set or change constraints or the design
     commands: list[tuple[str, ...]] = field(default_factory=list)  # one of each must be used
     role_commands: frozenset[str] = frozenset()  # constraint commands whose -from/-to follow the request
+    printed: list[str] = field(default_factory=list)  # literal words of a requested `FORMAT`
+    wants_print: bool = False  # the request gives an output format: the script must puts it
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
 
@@ -171,6 +173,18 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     return out
 
 
+def output_format(text: str) -> tuple[bool, list[str]]:
+    """Whether the request spells out printed lines (`NAME SLACK`, "setup: X"), and the literal
+    words in them (placeholders are the upper-case words and single letters)."""
+    templates = re.findall(r"`([^`]+)`", text) + re.findall(r"\bas '([^']+)'", text)
+    words = []
+    for template in templates:
+        for word in re.findall(r"[^\s\[\]%]+", template):
+            if not (word.isupper() or len(word) == 1 and word.isalpha() or any(c.isdigit() for c in word)):
+                words.append(word)
+    return bool(templates), words
+
+
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
     lexicon = load_lexicon(tool)
     lowered = text.lower()
@@ -178,7 +192,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
+    wants_print, printed = output_format(text)
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
                         frozenset(lexicon.get("prune", [])), wants["change"],
                         command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),
-                        wants["count"], wants["sorted"])
+                        printed, wants_print, wants["count"], wants["sorted"])

@@ -68,6 +68,7 @@ class Generator:
     pool_k: int = 8  # examples adapted into candidates
     max_trials: int = 8  # candidates run in the scratch session per request
     _facts: RequestFacts | None = field(default=None, repr=False)
+    _grammar_text: str | None = field(default=None, repr=False)
 
     def prompt_values(self, request: str, examples: list[Example] | None = None) -> dict:
         shown = list(examples if examples is not None else self.bank.nearest(request, self.examples_k))
@@ -80,16 +81,31 @@ class Generator:
         return {"tool_title": self.tool_title, "design": design, "commands": [],
                 "examples": shown, "request": request}
 
+    def _decoding(self, n: int, on_token: OnToken | None) -> dict:
+        """Greedy first try, sampled repairs; `looping` ends a rambling answer early."""
+        return dict(max_tokens=self.settings.max_tokens,
+                    temperature=0.0 if n == 0 else self.settings.temperature,
+                    seed=self.settings.seed + n, on_token=on_token, until=looping)
+
     def _ask_model(self, prompt: str, n: int, on_token: OnToken | None,
-                   stops: list[str] | None = None) -> str:
-        completion = self.model.complete(
-            prompt, max_tokens=self.settings.max_tokens,
-            temperature=0.0 if n == 0 else self.settings.temperature,
-            stop=stops or STOPS, seed=self.settings.seed + n, on_token=on_token, until=looping)
+                   stops: list[str] | None = None, grammar: str | None = None) -> str:
+        completion = self.model.complete(prompt, stop=stops or STOPS, grammar=grammar,
+                                         **self._decoding(n, on_token))
         return extract_script(completion.text)
 
-    def chat_prompt(self, values: dict, failed: Attempt | None = None) -> tuple[str, list[str]] | None:
-        """For models with a chat template: examples as earlier turns, then the request."""
+    def _grammar(self) -> str | None:
+        """The tool's GBNF grammar when the `grammar` setting asks for it (its root ends with
+        the few-shot prompt's "# End" marker, so it constrains only that prompt)."""
+        if not self.settings.grammar or self.bench.language != "tcl":
+            return None
+        if self._grammar_text is None:
+            from copilot.grammar.build import build_grammar
+
+            self._grammar_text = build_grammar(self.bench.catalog)
+        return self._grammar_text
+
+    def chat_messages(self, values: dict, failed: Attempt | None = None) -> list[dict]:
+        """For chat models: examples as earlier turns, then the request (or the failed try)."""
         messages = [{"role": "system", "content": prompts.render("script_chat_system.j2", **values)}]
         for ex in values["examples"]:
             messages += [{"role": "user", "content": ex.request},
@@ -100,7 +116,11 @@ class Generator:
             request += (f"\n\nThis attempt failed with: {error}\n```tcl\n{failed.script.rstrip()}\n```\n"
                         "Write a corrected script.")
         messages.append({"role": "user", "content": request})
-        rendered = self.model.render_chat(messages)
+        return messages
+
+    def chat_prompt(self, values: dict, failed: Attempt | None = None) -> tuple[str, list[str]] | None:
+        """(prompt, stops) from the model's chat template; None for base models."""
+        rendered = self.model.render_chat(self.chat_messages(values, failed))
         if rendered is None:
             return None
         prompt, stops = rendered
@@ -108,13 +128,20 @@ class Generator:
 
     def _first_script(self, values: dict, repair: Attempt | None, n: int,
                       on_token: OnToken | None) -> str:
-        """Ask the model once: its chat template when it has one, else the few-shot prompt."""
-        chat = self.chat_prompt(values, repair)
+        """Ask the model once: as a chat when it is a chat model, else the few-shot prompt."""
+        chat = getattr(self.model, "chat", None)  # a server that holds the template itself
         if chat is not None:
-            return self._ask_model(chat[0], n, on_token, chat[1])
-        prompt = (self._repair_prompt(repair, values) if repair is not None
-                  else prompts.render("script_fewshot.j2", **values))
-        return self._ask_model(prompt, n, on_token)
+            completion = chat(self.chat_messages(values, repair), stop=["\n```\n"],
+                              **self._decoding(n, on_token))
+            if completion is not None:
+                return extract_script(completion.text)
+        rendered = self.chat_prompt(values, repair)
+        if rendered is not None:
+            return self._ask_model(rendered[0], n, on_token, rendered[1])
+        if repair is not None:
+            return self._ask_model(self._repair_prompt(repair, values), n, on_token)
+        return self._ask_model(prompts.render("script_fewshot.j2", **values), n, on_token,
+                               grammar=self._grammar())
 
     def _candidates(self, script: str, source: str, facts: RequestFacts, bonus: float) -> list[Candidate]:
         if not script.strip():
