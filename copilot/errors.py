@@ -47,6 +47,12 @@ class ModelError(CopilotError):
     title = "model"
 
 
+class BackendError(ModelError):
+    """A model server (OpenAI-compatible) is down, refused the key, has no such model, or timed out."""
+
+    title = "backend"
+
+
 class InputError(CopilotError):
     """An input file is missing, unreadable, binary or not UTF-8."""
 

@@ -49,6 +49,13 @@ class Settings:
     backend: str = _doc("Model backend: 'llama' (embedded llama.cpp), 'openai' (an OpenAI-compatible server), or a plugin's 'module:factory'.", "llama")
     base_url: str = _doc("Base URL of the OpenAI-compatible server when backend is 'openai'.", "")
     api_key_env: str = _doc("Name of the env var that holds the server's API key.", "COPILOT_API_KEY")
+    api_key_file: str = _doc("File whose first line is the server's API key, used when the api_key_env variable is unset (keys never go on the command line).", "")
+    remote_model: str = _doc("Model name on the OpenAI-compatible server; empty means the server's only (or first) model.", "")
+    remote_chat: str = _doc("Send requests to the server's chat endpoint: 'auto' (when the server says its model has a chat template, or the name says instruct/chat), 'yes', or 'no' (plain completions with the few-shot prompt).", "auto")
+    remote_grammar: str = _doc("How GBNF grammars reach the server: 'auto' (by server kind), 'llama' (llama.cpp servers: `grammar`), 'vllm' (guided decoding), or 'off' (unconstrained; the checks still run locally).", "auto")
+    remote_timeout: float = _doc("Seconds the model server may stay silent (connecting, or between streamed tokens) before a request fails.", 120.0)
+    remote_retries: int = _doc("Times a request the model server could not take (down, busy, 5xx) is retried, with backoff, before failing.", 2)
+    remote_ca: str = _doc("CA bundle (PEM) that verifies an https model server with a private CA; empty uses the system's.", "")
 
     @classmethod
     def names(cls) -> list[str]:

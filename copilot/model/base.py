@@ -58,3 +58,23 @@ class TextModel(Protocol):
 
     def count_tokens(self, text: str) -> int:
         ...
+
+
+class ServerChatModel(TextModel, Protocol):
+    """A backend whose server applies the chat template itself (an OpenAI-compatible chat
+    endpoint): its `render_chat` returns None and chat requests go through `chat`."""
+
+    def chat(
+        self,
+        messages: list[dict],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        stop: Sequence[str] = (),
+        grammar: str | None = None,
+        seed: int | None = None,
+        on_token: OnToken | None = None,
+        until: Until | None = None,
+    ) -> Completion | None:
+        """Answer `messages` as the assistant; None when the model is not a chat model."""
+        ...

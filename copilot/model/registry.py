@@ -15,6 +15,7 @@ Factory = Callable[[AppContext], TextModel]
 # Built-in backends go through the same table as any registered one.
 _BACKENDS: dict[str, str | Factory] = {
     "llama": "copilot.model.registry:build_llama",
+    "openai": "copilot.model.openai_backend:build",
 }
 
 
