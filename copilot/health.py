@@ -50,7 +50,11 @@ def _liberty(app: AppContext) -> Check:
     return Check("liberty (demo)", "FAIL", f"{LIBERTY} missing", "apt-get install qflow-tech-osu018")
 
 
-def _model(app: AppContext) -> Check:
+def _model(app: AppContext) -> Check | list[Check]:
+    if app.settings.backend == "openai":
+        from copilot.health_remote import model_server
+
+        return model_server(app)
     from copilot.model.embedded import expected_sha256, sha256_of
     from copilot.model.registry import model_path
 
@@ -67,6 +71,9 @@ def _model(app: AppContext) -> Check:
 
 
 def _llama(app: AppContext) -> Check:
+    if app.settings.backend != "llama":
+        return Check("llama.cpp", "ok", f"not used: backend '{app.settings.backend}' runs the model",
+                     required=False)
     import llama_cpp
 
     from copilot.model.llama import gpu_present, resolve_gpu_layers
@@ -97,15 +104,16 @@ def _store(app: AppContext) -> Check:
         return Check("store", "FAIL", "chromadb not installed", "pip install 'eda-copilot[full]'",
                      required=False)
     if app.settings.chroma_url:
-        return Check("store", "ok", f"chromadb {version}; shared server {app.settings.chroma_url}",
-                     required=False)
+        from copilot.health_remote import chroma_server
+
+        return chroma_server(app)
     path = app.settings.store_path(app.locations)
     state = "exists" if path.exists() else "empty (run `copilot index --defaults`)"
     return Check("store", "ok" if path.exists() else "warn", f"chromadb {version}; {path} {state}",
                  "copilot index --defaults", required=False)
 
 
-CHECKS: list[Callable[[AppContext], Check]] = [_tool, _liberty, _model, _llama, _embeddings, _store]
+CHECKS: list[Callable[[AppContext], Check | list[Check]]] = [_tool, _liberty, _model, _llama, _embeddings, _store]
 
 
 def run_checks(app: AppContext) -> list[Check]:
@@ -114,9 +122,10 @@ def run_checks(app: AppContext) -> list[Check]:
     for check in CHECKS:
         name = check.__name__.strip("_")
         try:
-            out.append(check(app))
+            found = check(app)
+            out.extend(found if isinstance(found, list) else [found])
         except CopilotError as exc:
-            out.append(Check(name, "FAIL", exc.message))
+            out.append(Check(name, "FAIL", exc.message, required=name != "store"))
         except Exception as exc:  # noqa: BLE001 - doctor reports, it does not crash
             out.append(Check(name, "FAIL", f"{type(exc).__name__}: {exc}"))
     return out

@@ -74,6 +74,21 @@ def _client(app: AppContext, create: bool):
                          f"it is damaged or from another Chroma version: {REBUILD}.") from None
 
 
+def heartbeat(app: AppContext) -> tuple[str, float]:
+    """(server version, seconds one heartbeat took) of the shared Chroma server `chroma_url` names."""
+    import time
+
+    client, url = _client(app, create=False)
+    began = time.monotonic()
+    try:
+        client.heartbeat()
+        seconds = time.monotonic() - began
+        return client.get_version(), seconds
+    except Exception as exc:
+        raise StoreError(f"the Chroma server at {url} stopped answering ({_first_line(exc)}); "
+                         f"check that `chroma run` is still up.") from None
+
+
 def _forget_client(path: Path) -> None:
     """Drop Chroma's in-process cache entry for a store folder.
 
