@@ -7,7 +7,8 @@
 #
 # It talks to `copilot serve` on 127.0.0.1 with the per-user token from the server folder
 # (Tcl 8.6 has no Unix sockets). Pure Tcl 8.6, no packages. Options: -quiet (return only),
-# -yes (run a read-only script without asking), -tool NAME, -setup FILE.
+# -yes (run a valid read-only script without asking; a design change still needs a typed
+# "yes"; a script that reaches the OS never runs), -tool NAME, -setup FILE.
 namespace eval ::copilot {
     variable version 0.1.0
     variable protocol 1
@@ -245,6 +246,12 @@ proc ::copilot::confirm {question} {
     return [expr {[string tolower $answer] in {y yes}}]
 }
 
+proc ::copilot::confirm_typed {question} {
+    puts -nonewline "$question "
+    flush stdout
+    return [expr {[string tolower [string trim [gets stdin]]] eq "yes"}]
+}
+
 # copilot ?-run? ?-yes? ?-quiet? ?-explain? ?-tool NAME? ?-setup FILE? TEXT
 proc copilot {args} {
     set run 0; set yes 0; set quiet 0; set explain 0; set extra {}
@@ -278,12 +285,17 @@ proc copilot {args} {
     set script [dict get $result script]
     if {!$quiet || $run} { ::copilot::show $result }
     if {!$run} { return $script }
-    set safety [dict get $result safety]
+    # Same rule as copilot/checks/gate.py: blocked or unchecked never runs; a design change
+    # needs a typed "yes" (-yes does not cover it); -yes runs only valid read-only scripts.
+    set safety [expr {[dict exists $result safety] ? [dict get $result safety] : "unchecked"}]
     if {$safety eq "blocked"} {
         error "copilot: the script reaches the operating system; it will not be run"
     }
+    if {$safety ni {read-only modifying}} {
+        error "copilot: the script's safety is '$safety', not checked; it will not be run"
+    }
     if {$safety eq "modifying"} {
-        if {![::copilot::confirm "This script CHANGES the design or writes files. Run it?"]} {
+        if {![::copilot::confirm_typed "This script CHANGES the design or writes files. Type yes to run it:"]} {
             return ""
         }
     } elseif {!($yes && [dict get $result valid]) && ![::copilot::confirm "Run it?"]} {

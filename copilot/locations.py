@@ -15,22 +15,30 @@ class Locations:
 
     config_dir: Path
     data_dir: Path
+    policy_file: Path | None = None  # COPILOT_SAFETY_POLICY: a team's shared safety policy
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> "Locations":
         """Resolve the folders from COPILOT_HOME, else the XDG base directories."""
+        policy = Path(environ["COPILOT_SAFETY_POLICY"]).expanduser() \
+            if environ.get("COPILOT_SAFETY_POLICY") else None
         home = environ.get("COPILOT_HOME")
         if home:
             root = Path(home).expanduser()
-            return cls(config_dir=root, data_dir=root / "data")
+            return cls(config_dir=root, data_dir=root / "data", policy_file=policy)
         user_home = Path(environ.get("HOME") or Path.home())
         config = Path(environ.get("XDG_CONFIG_HOME") or user_home / ".config")
         data = Path(environ.get("XDG_DATA_HOME") or user_home / ".local" / "share")
-        return cls(config_dir=config / APP_DIR, data_dir=data / APP_DIR)
+        return cls(config_dir=config / APP_DIR, data_dir=data / APP_DIR, policy_file=policy)
 
     @property
     def config_file(self) -> Path:
         return self.config_dir / "config.toml"
+
+    @property
+    def safety_policy_file(self) -> Path:
+        """The safety policy generated scripts are checked against (see checks/policy.py)."""
+        return self.policy_file or self.config_dir / "safety.toml"
 
     @property
     def models_dir(self) -> Path:

@@ -7,7 +7,9 @@
 
 It asks a running `copilot serve` (Unix socket) and, when none runs, the same generator
 in-process (the model then loads into this process once). Scripts run only after you
-confirm; a script that reaches the operating system never runs.
+confirm (yes=True skips that for valid read-only ones); a design change needs a typed
+`yes` unless the `allow_modify` setting is on; a script that reaches the operating system
+never runs. The script is checked again here, whatever the server said.
 """
 
 from __future__ import annotations
@@ -70,6 +72,27 @@ def _show(result) -> None:
             print(f"#   line {d.line}: {d.severity}: {d.message}")
 
 
+def _confirmed(result, tool: str | None, yes: bool, ask: Callable[[str], str]) -> bool:
+    """Ask as copilot/checks/gate.py says; the label from the server is checked again here."""
+    from copilot.checks.gate import ASK_TYPED, REFUSE, RUN, decide, static_safety, stricter
+    from copilot.shells.profile import load_profile
+
+    app = _app()
+    local = static_safety(result.script, load_profile(tool or app.settings.tool, app.locations))
+    level = stricter(result.safety, local.level)
+    action = decide(level, result.valid, yes, app.settings.allow_modify)
+    if action == REFUSE:
+        why = next((d.message for d in local.diagnostics if d.severity == "error"),
+                   "the script reaches the operating system" if level == "blocked"
+                   else f"its safety is '{level}', not checked")
+        raise UsageError(f"{why}; it will not be run.")
+    if action == RUN:
+        return True
+    if action == ASK_TYPED:
+        return ask("This script CHANGES the design or writes files. Type yes to run it: ").strip().lower() == "yes"
+    return ask("Run it? [y/N] ").strip().lower() in ("y", "yes")
+
+
 def copilot(request: str | None = None, *, run: bool = False, yes: bool = False,
             explain: str | None = None, tool: str | None = None, setup: str | None = None,
             evaluate: Callable[[str], object] | None = None, namespace: dict | None = None,
@@ -92,13 +115,7 @@ def copilot(request: str | None = None, *, run: bool = False, yes: bool = False,
         _show(result)
     if not run:
         return result.script
-    if result.safety == "blocked":
-        raise UsageError("the script reaches the operating system; it will not be run.")
-    if result.safety == "modifying":
-        question = "This script CHANGES the design or writes files. Run it? [y/N] "
-    else:
-        question = "" if yes and result.valid else "Run it? [y/N] "
-    if question and ask(question).strip().lower() not in ("y", "yes"):
+    if not _confirmed(result, tool, yes, ask):
         return None
     if result.language == "python":
         scope = namespace if namespace is not None else inspect.stack()[1].frame.f_globals

@@ -56,7 +56,7 @@ def test_problems_come_with_their_line_numbers(tmp_path):
     assert found[(2, "error")] == "report_wns: unknown flag -max"
     assert "did you mean report_checks" in found[(3, "error")]
     assert "does not exist in opensta 2.0.17" in found[(4, "error")]
-    assert found[(5, "error")] == ("'exec' reaches the operating system; risky: review it before running "
+    assert found[(5, "error")] == ("'exec' reaches the operating system (runs another program); risky: review it before running "
                                    "(the copilot never runs it unasked)")
     assert "-path_delay max: which checks: max = setup" in by_line(data)[1]["explanation"]
     assert "Runs an operating-system program" in by_line(data)[5]["explanation"]

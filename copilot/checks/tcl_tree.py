@@ -49,6 +49,10 @@ class TclTree:
     syntax: list[Diagnostic] = field(default_factory=list)
     procs: dict[str, int] = field(default_factory=dict)  # name -> line defined
     comments: dict[int, str] = field(default_factory=dict)
+    # (line, text) of commands whose name is only known when they run: `$cmd ...`,
+    # `[string cat ex ec] ...`, `{*}$list`, `e\x78ec ...`; no check can say what they do.
+    dynamic: list[tuple[int, str]] = field(default_factory=list)
+    source: str = ""  # the script as parsed
 
 
 def _parser():
@@ -91,7 +95,7 @@ def parse_tcl(text: str) -> TclTree:
     # The grammar drops a last command that has no newline after it; offsets are unchanged.
     src = (text if text.endswith("\n") else text + "\n").encode("utf-8", "replace")
     tree = _parser().parse(src)
-    out = TclTree()
+    out = TclTree(source=text)
     _walk(src, tree.root_node, out, nested=False)
     _syntax(src, tree.root_node, out)
     return out
@@ -110,8 +114,30 @@ def _walk(src: bytes, node, out: TclTree, nested: bool) -> None:
     if kind in ("braced_word", "word_list", "source_file", "else", "elseif", "finally",
                 "command_substitution", "expr", "binop_expr", "unary_expr", "ternary_expr",
                 "quoted_word"):
+        prev = None
         for child in node.children:
-            _walk(src, child, out, nested or kind != "source_file")
+            if child.type == "command" and prev is not None and prev.type == "foreach" \
+                    and not src[prev.end_byte:child.start_byte].strip(b" \t"):
+                _foreach_rest(src, child, out)
+            else:
+                _walk(src, child, out, nested or kind != "source_file")
+            prev = child if child.is_named else prev
+
+
+def _foreach_rest(src: bytes, node, out: TclTree) -> None:
+    """`foreach a {x y} b {p q} {body}`: the grammar ends the foreach after `b` and reads the
+    rest as a command named `{p q}`; put those words back on the foreach and walk its body."""
+    args = []
+    for child in node.children:
+        args.extend(c for c in child.children if c.is_named) if child.type == "word_list" \
+            else args.append(child) if child.is_named else None
+    use = next((c for c in reversed(out.commands) if c.name == "foreach"), None)
+    if use is not None:
+        use.words.extend(_word(src, a) for a in args)
+        use.end_line = node.end_point[0] + 1
+        use.end = node.end_byte
+    for body in [a for a in args if a.type == "braced_word"][-1:]:
+        _walk(src, body, out, True)
 
 
 def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
@@ -119,15 +145,16 @@ def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
     if not kids:
         return
     head = kids[0]
-    name = _text(src, head) if head.type in ("simple_word", *(_SPECIAL)) or head.type in _SPECIAL else ""
-    if node.type in _SPECIAL:
-        name = {"procedure": "proc", "expr_cmd": "expr"}.get(node.type, node.type)
     args = []
     for child in kids[1:]:
         if child.type == "word_list":
             args.extend(c for c in child.children if c.is_named)
         elif child.is_named:
             args.append(child)
+    if node.type in _SPECIAL:
+        name = {"procedure": "proc", "expr_cmd": "expr"}.get(node.type, node.type)
+    else:
+        name = _head_name(src, head, args, out)
     kind = node.type
     # The grammar reads `cmd [x]; next ...` as one command with an ERROR ';' word: split it.
     while True:
@@ -140,7 +167,20 @@ def _command(src: bytes, node, out: TclTree, nested: bool) -> None:
         if not rest:
             return
         head, args, kind = rest[0], rest[1:], "command"
-        name = _text(src, head) if head.type == "simple_word" else ""
+        name = _head_name(src, head, args, out)
+
+
+def _head_name(src: bytes, head, args: list, out: TclTree) -> str:
+    """The command's name when the script spells it out; else "" and the command is dynamic."""
+    glued = bool(args) and args[0].start_byte == head.end_byte  # `e\x78ec`, `ex[list ec]`
+    if head.type == "simple_word" and not glued:
+        return _text(src, head)
+    if head.type in ("quoted_word", "braced_word") and not glued:
+        word = _word(src, head)
+        if word.literal and word.text and not any(c.isspace() or c == "\\" for c in word.text):
+            return word.text
+    out.dynamic.append((head.start_point[0] + 1, _text(src, head).split("\n", 1)[0][:60]))
+    return ""
 
 
 def _emit(src: bytes, kind: str, name: str, line: int, end_line: int, args: list, out: TclTree,
@@ -154,16 +194,19 @@ def _emit(src: bytes, kind: str, name: str, line: int, end_line: int, args: list
     braced = [a for a in args if a.type == "braced_word"]
     if kind == "set":
         braced = []
-    elif kind == "foreach":
+    elif kind == "foreach" or name == "lmap":  # the lists are data; the body is the script
         braced = braced[-1:]
     elif kind == "command" and name not in _SCRIPT_ARGS:
         braced = []
-    for arg in args:
+    for n, arg in enumerate(args):
         if arg.type in ("braced_word",) and arg not in braced:
             continue
         if arg.type in ("command_substitution", "quoted_word", "braced_word", "expr",
                         "word_list", "else", "elseif", "finally") or arg.type in _SPECIAL or arg.type == "command":
+            seen = len(out.dynamic)
             _walk(src, arg, out, True)
+            if name == "for" and n == 1:  # the test is an expression: `$i < 3` names no command
+                del out.dynamic[seen:]
 
 
 def _unbalanced(text: str) -> bool:

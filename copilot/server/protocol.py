@@ -120,4 +120,4 @@ def result_from_wire(data: dict):
     return GenerationResult(data.get("script", ""), data.get("language", "tcl"),
                             bool(data.get("valid")), diags, bool(data.get("ran")),
                             data.get("output", ""), int(data.get("attempts", 0)),
-                            float(data.get("seconds", 0.0)), data.get("safety", "read-only"))
+                            float(data.get("seconds", 0.0)), str(data.get("safety", "unchecked")))

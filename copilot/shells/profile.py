@@ -162,6 +162,13 @@ def load_profile(name: str, locations=None) -> ToolProfile:
     for key in _LISTS:
         if key in data and data[key] is not None:
             data[key] = tuple(data[key])
+    if locations is not None:  # the team's safety policy joins the profile's command rules
+        from copilot.checks.policy import read_policy
+
+        commands = {kind: list(p) for kind, p in data.get("commands", {}).items()}
+        for kind, patterns in read_policy(locations.safety_policy_file).rules(name).items():
+            commands[kind] = patterns + commands.get(kind, [])
+        data["commands"] = commands
     for pattern in (*data.get("error_patterns", ()), *data.get("warning_patterns", ()),
                     data.get("prompt_regex", "")):
         try:

@@ -1,9 +1,11 @@
 """The `??` dialog: generate, show the script and its checks, then run / edit / explain / abort.
 
 Runs in the user's cooked terminal between two tool prompts. A script reaches the user's
-live tool only through `run` (a callable of the shell), and only after confirmation: `--yes`
-skips it for valid read-only scripts, `--allow-modify` also for scripts that change the
-design; a blocked script (it reaches the operating system) is never run.
+live tool only through `run` (a callable of the shell), and only as copilot/checks/gate.py
+decides: `--yes` skips confirmation for valid read-only scripts, `--allow-modify` also for
+scripts that change the design (otherwise they need a typed `yes`); a blocked script (it
+reaches the operating system) is never run. Any failure of the copilot ends the request,
+never the tool.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from copilot.checks.gate import ASK_TYPED, REFUSE, RUN, decide, static_safety, stricter
 from copilot.diagnostics import Diagnostic
 from copilot.errors import CopilotError
 from copilot.shells.result import RunResult
@@ -33,6 +36,12 @@ class Candidate:
     safety: str
     valid: bool
     note: str
+
+
+def _why(c: Candidate) -> str:
+    """The first safety error of a candidate, for the line that says it will not run."""
+    return next((d.message for d in c.diagnostics if d.source == "safety" and d.severity == "error"),
+                f"the script is {c.safety}")
 
 
 class RequestDialog:
@@ -97,6 +106,24 @@ class RequestDialog:
         except CopilotError as exc:
             self.say(f"{TAG} {exc.title}: {exc.message}")
             self.history.add("error", message=exc.message)
+        except Exception as exc:  # a copilot bug must never end the user's tool session
+            log = self._log_failure()
+            self.say(f"{TAG} internal error ({type(exc).__name__}: {exc}); your "
+                     f"{self.profile.name} session is untouched. Details: {log}")
+            self.history.add("error", message=f"{type(exc).__name__}: {exc}", internal=True)
+
+    def _log_failure(self) -> Path:
+        """Append the current exception's traceback to the shell's log; its path."""
+        import traceback
+
+        log = self.app.locations.logs_dir / "shell.log"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as f:
+                f.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{traceback.format_exc()}")
+        except OSError:
+            pass
+        return log
 
     def close(self) -> None:
         if self._service is not None:
@@ -155,14 +182,15 @@ class RequestDialog:
         self.say("---")
 
     def _choose(self, c: Candidate) -> str:
-        if c.safety == "blocked":
-            self.say(f"{TAG} blocked: the script reaches the operating system; it will not run.")
-        elif self.yes and c.valid and (c.safety == "read-only" or self.allow_modify):
+        action = decide(c.safety, c.valid, self.yes, self.allow_modify)
+        if action == REFUSE:
+            self.say(f"{TAG} blocked: {_why(c)}; it will not run.")
+        elif action == RUN:
             self.say(f"{TAG} --yes: running it.")
             return "run"
         options = {"e": "edit", "x": "explain", "a": "abort"}
         menu = "[e]dit  e[x]plain  [a]bort > "
-        if c.safety != "blocked":
+        if action != REFUSE:
             options["r"] = "run"
             menu = "[r]un  " + menu
         while True:
@@ -171,13 +199,17 @@ class RequestDialog:
                 return options[answer]
 
     def _confirm(self, c: Candidate) -> bool:
-        if c.safety == "blocked":
+        """The last check before the live tool: the exact text again, then the user's word."""
+        level = stricter(c.safety, static_safety(c.script, self.profile).level)
+        action = decide(level, c.valid, self.yes, self.allow_modify)
+        if action == REFUSE:
+            self.say(f"{TAG} blocked: the script is {level}; it will not run.")
             return False
-        if c.safety == "modifying" and not self.allow_modify:
+        if action == ASK_TYPED:
             answer = self._read(f"{TAG} this script CHANGES the design or writes files in your "
-                               f"live {self.profile.name}. Type yes to run it: ").strip().lower()
+                                f"live {self.profile.name}. Type yes to run it: ").strip().lower()
             return answer == "yes"
-        return True
+        return True  # read-only: choosing [r]un (or --yes) was the confirmation
 
     def _explain(self, c: Candidate) -> None:
         from copilot.server.operations import explain_script, explanation_text

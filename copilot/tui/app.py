@@ -258,9 +258,12 @@ class CopilotApp(Workers, App):
         self.run_check_worker(script)  # the dialog opens when the safety check is back
 
     def on_run_checked(self, message: m.RunChecked) -> None:
+        from copilot.checks.gate import REFUSE, decide
+
         script = message.script
-        if message.safety == "blocked":
-            self.notify(f"Not run: {message.reason}. Copy it (Ctrl+B) and run it yourself if you mean it.",
+        if decide(message.safety, valid=True) == REFUSE:  # blocked, or not checked at all
+            self.notify(f"Not run: {message.reason or 'its safety could not be checked'}. Copy it "
+                        f"(Ctrl+B) and run it yourself if you mean it.",
                         title="blocked by policy", severity="error", timeout=8)
             return
 

@@ -101,13 +101,24 @@ class Workers:
     @work(thread=True, group="check-run", exclusive=True)
     def run_check_worker(self, script: str) -> None:
         """Classify a script's safety before the run dialog is shown."""
+        from copilot.checks.gate import static_safety, stricter
+
         try:
-            report = self.workspace.check(script)
+            safety = static_safety(script, self.workspace.profile)  # the text alone, no model
+            try:
+                full = self.workspace.check(script).safety  # with the tool's catalog
+            except Exception as exc:  # checks not loaded (the model failed): the text's level stands
+                full = None
+                note = f"the full checks are not loaded ({describe(exc)})"
+            level = stricter(safety.level, full.level) if full is not None else safety.level
+            found = [*safety.diagnostics, *(full.diagnostics if full is not None else [])]
         except Exception as exc:
             self.post_message(m.RunChecked(script, "unchecked", describe(exc)))
             return
-        reason = next((d.message for d in report.safety.diagnostics if d.severity == "error"), "")
-        self.post_message(m.RunChecked(script, report.safety.level, reason))
+        reason = next((d.message for d in found if d.severity == "error"), "")
+        if full is None and not reason:
+            reason = note
+        self.post_message(m.RunChecked(script, level, reason))
 
     @work(thread=True, group="tool")
     def tool_worker(self, script: str, typed: bool) -> None:
