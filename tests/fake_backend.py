@@ -5,6 +5,8 @@
 answers.json is a JSON list of completions, replayed in order (the last one repeats); each
 prompt is appended to answers.json.prompts so tests can see what the model was asked. Note
 that `copilot serve` makes one warm-up call at start, which takes the first answer of a list.
+`fake_backend:broken` raises in every completion and `fake_backend:hanging` never returns:
+for tests of what a failing or hanging copilot does to the user's tool session.
 """
 
 from __future__ import annotations
@@ -30,3 +32,27 @@ def build(app) -> FakeModel:
     path = Path(app.environ["COPILOT_FAKE_ANSWERS"])
     return RecordingFakeModel(json.loads(path.read_text(encoding="utf-8")),
                               path.with_name(path.name + ".prompts"))
+
+
+class BrokenModel(FakeModel):
+    """A backend that fails in the middle of a request (a crashed server, a llama.cpp error)."""
+
+    def complete(self, prompt, **kwargs):
+        raise RuntimeError("llama_decode returned -3")
+
+
+class HangingModel(FakeModel):
+    """A backend that never answers (until the test is over)."""
+
+    def complete(self, prompt, **kwargs):
+        import time
+
+        time.sleep(600)
+
+
+def broken(app) -> FakeModel:
+    return BrokenModel(["unused"])
+
+
+def hanging(app) -> FakeModel:
+    return HangingModel(["unused"])

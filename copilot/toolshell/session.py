@@ -107,12 +107,24 @@ class ShellSession:
 
     # -- filters (called by pexpect's interact, terminal in raw mode) -----------------------
     def _on_output(self, data: bytes) -> bytes:
-        self._tail = (self._tail + data.decode("utf-8", "replace"))[-400:]
-        if self.tool.at_prompt(self._tail):
-            self.busy = False
+        try:
+            self._tail = (self._tail + data.decode("utf-8", "replace"))[-400:]
+            if self.tool.at_prompt(self._tail):
+                self.busy = False
+        except Exception:  # the tool's output always reaches the user
+            pass
         return data
 
     def _on_input(self, data: bytes) -> bytes:
+        try:
+            return self._handle_input(data)
+        except Exception as exc:  # a copilot bug must not end interact(), which ends the tool
+            self.term.write(f"\r\n{TAG} internal error ({type(exc).__name__}: {exc}); your "
+                            f"{self.tool.profile.name} session is untouched.\r\n")
+            self.keys.reset()
+            return b"\r"
+
+    def _handle_input(self, data: bytes) -> bytes:
         text = self._decoder.decode(data)
         out = []
         while text:
