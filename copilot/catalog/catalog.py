@@ -40,10 +40,10 @@ class Catalog:
         return cls(data["tool"], data["version"], commands, dict(data.get("missing", {})))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), indent=1), encoding="utf-8")
-        tmp.replace(path)
+        """Atomically: the TUI, `copilot serve` and a command may cache the same catalog at once."""
+        from copilot.atomic import write_text_atomic
+
+        write_text_atomic(path, json.dumps(self.to_json(), indent=1))
 
     @classmethod
     def load(cls, path: Path) -> "Catalog":

@@ -73,11 +73,10 @@ class KeywordIndex:
         return self.bm25.top(doc_tokens(query), k)
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump((FORMAT, self), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        """Atomically, through a unique temp file: readers in several processes share the cache."""
+        from copilot.atomic import write_bytes_atomic
+
+        write_bytes_atomic(path, pickle.dumps((FORMAT, self), protocol=pickle.HIGHEST_PROTOCOL))
 
     @classmethod
     def load(cls, path: Path) -> "KeywordIndex | None":

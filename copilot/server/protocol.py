@@ -94,13 +94,10 @@ class ServerFiles:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    """Write a file only its owner can read, atomically (mkstemp creates it 0600)."""
+    from copilot.atomic import write_text_atomic
+
+    write_text_atomic(path, text, mode=0o600)
 
 
 def result_to_wire(result) -> dict:

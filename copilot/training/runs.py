@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any, Iterable
@@ -25,11 +24,9 @@ def sha256_text(text: str) -> str:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write through a temporary file and rename, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+    from copilot.atomic import write_text_atomic
+
+    write_text_atomic(path, text)
 
 
 def data_hashes(paths: Iterable[Path]) -> dict[str, str]:

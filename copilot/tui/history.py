@@ -75,16 +75,10 @@ class History:
 
     def save(self) -> None:
         """Write to a temp file beside the target, then rename: a crash never leaves half a file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        from copilot.atomic import write_text_atomic
+
         data = {"version": 1, "entries": [asdict(e) for e in self.entries]}
-        fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(self.path, json.dumps(data, ensure_ascii=False))
 
     def search(self, query: str) -> list[Entry]:
         """Newest first; every word of `query` must appear (case-insensitive) in the entry."""
