@@ -60,7 +60,7 @@ class Operations:
         """Answer one request (`op` plus its fields) with the reply's fields."""
         op = message.get("op")
         handler = {"generate": self._generate, "check": self._check, "explain": self._explain,
-                   "status": self._status}.get(op)
+                   "status": self._status}.get(op) if isinstance(op, str) else None
         if handler is None:
             raise UsageError(f"unknown op {op!r}; known: generate, check, explain, status.")
         if op == "status":
@@ -76,18 +76,18 @@ class Operations:
 
     def _generate(self, message: dict) -> dict:
         request = _text(message, "request")
-        service = self.service(message.get("tool"), message.get("setup"))
+        service = self.service(_optional(message, "tool"), _optional(message, "setup"))
         return {"result": result_to_wire(service.generate(request))}
 
     def _check(self, message: dict) -> dict:
         script = _text(message, "script")
-        report = self.service(message.get("tool")).check(script)
+        report = self.service(_optional(message, "tool")).check(script)
         return {"result": {"diagnostics": [d.to_json() for d in report.diagnostics],
                            "safety": report.safety.level}}
 
     def _explain(self, message: dict) -> dict:
         script = _text(message, "script")
-        explanation = explain_script(self.app, message.get("tool") or self.tool, script)
+        explanation = explain_script(self.app, _optional(message, "tool") or self.tool, script)
         return {"result": {"text": explanation_text(explanation), **explanation.to_json()}}
 
     def _status(self, message: dict) -> dict:
@@ -108,6 +108,14 @@ def _text(message: dict, key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"'{key}' must be a non-empty string.")
     return value
+
+
+def _optional(message: dict, key: str) -> str | None:
+    """A field that may be left out, or must be a string."""
+    value = message.get(key)
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"'{key}' must be a string when given, not {type(value).__name__}.")
+    return value or None
 
 
 def explain_script(app: AppContext, tool: str, script: str):

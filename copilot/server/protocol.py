@@ -3,6 +3,8 @@
 Client -> server: {"op": "hello", "protocol": 1, "client": "copilot.tcl/0.1.0", "token": "..."}
 first, then {"op": "generate"|"check"|"explain"|"status", ...} requests. Server -> client:
 {"ok": true, ...} or {"ok": false, "error": {"title": "...", "message": "..."}}.
+Every complete line gets one reply, whatever it holds (tools/bench_server.py fuzzes this);
+at most MAX_CLIENTS connections at once, each with HELLO_TIMEOUT to say hello.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from copilot.errors import ServerError
 PROTOCOL = 1
 MAX_LINE = 256 * 1024  # bytes in one request line (a script to explain, a request)
 IDLE_TIMEOUT = 120.0  # seconds a connection may stay silent before the server closes it
+HELLO_TIMEOUT = 10.0  # seconds a new connection has to say hello
+MAX_CLIENTS = 64  # connections at once; one more is told so and closed
 ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -32,8 +36,8 @@ def decode(line: bytes) -> dict:
         raise ServerError(f"message longer than {MAX_LINE} bytes; send a shorter request.")
     try:
         message = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ServerError(f"message is not one line of UTF-8 JSON ({exc}).") from None
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, a 5,000-digit number, deep nesting
+        raise ServerError(f"message is not one line of UTF-8 JSON ({str(exc)[:200]}).") from None
     if not isinstance(message, dict):
         raise ServerError("message must be a JSON object.")
     return message

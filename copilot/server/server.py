@@ -13,8 +13,8 @@ import traceback
 from copilot import __version__
 from copilot.errors import CopilotError, ServerError, UsageError
 from copilot.server.operations import Operations
-from copilot.server.protocol import (ALLOWED_HOSTS, IDLE_TIMEOUT, MAX_LINE, PROTOCOL, ServerFiles,
-                                     decode, encode, error_reply)
+from copilot.server.protocol import (ALLOWED_HOSTS, HELLO_TIMEOUT, IDLE_TIMEOUT, MAX_CLIENTS, MAX_LINE,
+                                     PROTOCOL, ServerFiles, decode, encode, error_reply)
 
 
 class _Handler(socketserver.StreamRequestHandler):
@@ -24,6 +24,18 @@ class _Handler(socketserver.StreamRequestHandler):
     server: "_Listener"
 
     def handle(self) -> None:
+        slots = self.server.owner.slots
+        if not slots.acquire(blocking=False):
+            self._send(error_reply("server", f"{MAX_CLIENTS} clients are connected already; "
+                                             f"close one or try again later."))
+            return
+        try:
+            self._converse()
+        finally:
+            slots.release()
+
+    def _converse(self) -> None:
+        self.connection.settimeout(HELLO_TIMEOUT)
         hello = self._next()
         if hello is None:
             return
@@ -31,6 +43,7 @@ class _Handler(socketserver.StreamRequestHandler):
         if problem:
             self._send(error_reply("server", problem))
             return
+        self.connection.settimeout(IDLE_TIMEOUT)
         self._send({"ok": True, "op": "hello", "protocol": PROTOCOL, "version": __version__,
                     "tool": self.server.owner.operations.tool})
         while (message := self._next()) is not None:
@@ -90,6 +103,7 @@ class CopilotServer:
         self.files = files
         self.host, self.port, self.tcp = host, port, tcp
         self.token = ""
+        self.slots = threading.BoundedSemaphore(MAX_CLIENTS)  # shared by both listeners
         self._listeners: list[_Listener] = []
 
     def check_hello(self, hello: dict, needs_token: bool) -> str:
