@@ -201,15 +201,23 @@ class Generator:
         """For each command the request names but no candidate uses, the nearest example that
         uses it (retrieval by command as well as by wording)."""
         out: list[Candidate] = []
-        missing = [g for g in facts.commands
-                   if not any(any(c in cand.script for c in g) for cand in pool)]
+        top = sorted(pool, reverse=True)[:5]
+        missing = [g for g in facts.commands if not any(any(c in cand.script for c in g) for cand in top)]
         if not missing:
             return out
         ranked = self.bank.nearest(request, len(self.bank.examples))
+        catalog, rules = self.bench.catalog, self.bench.rules
         for group in missing:
-            example = next((e for e in ranked if any(
-                re.search(rf"(?<![\w:]){re.escape(c)}(?![\w])", e.script) for c in group)), None)
-            if example is not None:
+            using = [e for e in ranked if any(
+                re.search(rf"(?<![\w:]){re.escape(c)}(?![\w])", e.script) for c in group)]
+            # Plain reports first (they compose with the request's constraints), and the
+            # group's first (canonical) command before its alternatives.
+            def order(e, group=group):
+                first = next(i for i, c in enumerate(group)
+                             if re.search(rf"(?<![\w:]){re.escape(c)}(?![\w])", e.script))
+                return (modifies(e.script, catalog, rules), first)
+            using.sort(key=order)
+            for example in using[:2]:
                 out += self._candidates(example.script, f"example {example.id} (by command)", facts, 0.0)
         return out
 
@@ -220,6 +228,11 @@ class Generator:
         ranked = sorted(pool, reverse=True)
         changing = [c for c in ranked if modifies(c.script, catalog, rules)][:3]
         reading = [c for c in ranked if not modifies(c.script, catalog, rules)][:3]
+        for group in facts.commands:  # and the best reader of each command the request names
+            best = next((c for c in ranked
+                         if any(re.search(rf"(?<![\w:]){re.escape(g)}(?![\w])", c.script) for g in group)), None)
+            if best is not None and best not in reading:
+                reading.append(best)
         out = []
         for a in changing:
             for b in reading:
