@@ -242,3 +242,17 @@ def test_doctor_shows_both_servers_with_versions_and_latency(sides, llama_server
     assert checks["grammar"].detail.startswith("server takes grammars as `grammar` (GBNF); grammar on")
     assert checks["store"].detail.startswith(f"Chroma ") and f"at {chroma_server} (client " in checks["store"].detail
     assert "heartbeat" in checks["store"].detail
+
+
+def test_a_client_with_another_embedding_model_is_refused_by_the_shared_index(sides, docs, tmp_path):
+    from copilot.context import AppContext
+    from copilot.docs.store import open_store
+    from copilot.errors import StoreError
+
+    run(["index", "--json", str(docs)], sides[1])
+    other = tmp_path / "other-model"
+    other.mkdir()
+    refused = AppContext.build(environ={**os.environ, **sides[1], "COPILOT_EMBEDDING_MODEL": str(other)})
+    with pytest.raises(StoreError, match=f"the docs store at {sides[1]['COPILOT_CHROMA_URL']} was built with "
+                                         f"embedding model 'all-MiniLM-L6-v2'"):
+        open_store(refused)
