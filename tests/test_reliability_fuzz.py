@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import REPO
 from copilot.catalog.catalog import Catalog
@@ -44,6 +44,8 @@ py_text = st.lists(st.one_of(st.sampled_from(PY_PIECES), st.text(max_size=6)), m
 
 @BOUNDED
 @given(tcl_text)
+@example("\\8")  # found by this property: an escape that is not octal
+@example("\\u0065xec rm -rf /tmp/x")
 def test_tcl_checks_never_raise(text):
     tree = parse_tcl(text)
     design = DesignFacts("top", ports=["clk", "req_a[0]"], cells=["u1"], nets=["n1"], pins=["u1/A"],

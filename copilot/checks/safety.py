@@ -174,7 +174,7 @@ def _unescape(text: str) -> str:
         code = match.group(1)
         if code[0] in "xu" and len(code) > 1:
             return chr(int(code[1:], 16))
-        if code[0].isdigit():
+        if code[0] in "01234567":
             return chr(int(code, 8))
         return code
     return _ESCAPE.sub(one, text)
