@@ -358,3 +358,12 @@ def test_generate_cli_has_no_way_to_run_in_a_user_session():
 def test_diagnostic_for_a_blocked_script_names_the_line():
     report = assess_tcl(parse_tcl("report_tns\nputs [exec date]\n"), CATALOG, RULES)
     assert Diagnostic(2, "error", report.diagnostics[0].message, "safety") in report.diagnostics
+
+
+def test_copilot_config_shows_the_policy_in_force(copilot_home):
+    write_policy(copilot_home, 'blocked = ["write_*"]\n[tools.opensta]\nallowed = ["file join"]\n')
+    out = subprocess.run([sys.executable, "-m", "copilot", "config", "--json"], capture_output=True,
+                         text=True, timeout=60)
+    policy = json.loads(out.stdout)["safety_policy"]
+    assert policy["exists"] and policy["blocked"] == ["write_*"]
+    assert policy["tools"] == {"opensta": {"blocked": [], "allowed": ["file join"]}}
