@@ -21,6 +21,16 @@ START_TIMEOUT = 30.0  # seconds a tool may take to show its first prompt
 OnOutput = Callable[[str], None]
 
 
+class ContextManaged:
+    """`with Session(...) as s:` starts the tool and closes it, for every adapter."""
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 @runtime_checkable
 class ToolSession(Protocol):
     """A live tool the copilot can run scripts in."""

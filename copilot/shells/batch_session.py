@@ -16,14 +16,14 @@ from pathlib import Path
 from copilot import resources
 from copilot.diagnostics import Diagnostic
 from copilot.errors import SetupError, ToolError
-from copilot.shells.base import find_executable, first_error
+from copilot.shells.base import ContextManaged, find_executable, first_error
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
 PTY_SIZE = (50, 4000)
 
 
-class BatchTclSession:
+class BatchTclSession(ContextManaged):
     """Runs each script in a fresh tool process with the setups replayed first."""
 
     def __init__(self, profile: ToolProfile, workdir: Path, executable: str | None = None,
@@ -43,12 +43,6 @@ class BatchTclSession:
         self._exe = find_executable(self.profile, self.executable)
         self.workdir.mkdir(parents=True, exist_ok=True)
         return self
-
-    def __enter__(self) -> "BatchTclSession":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def alive(self) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 from copilot import resources
 from copilot.diagnostics import Diagnostic
 from copilot.errors import SetupError, ToolError
-from copilot.shells.base import OnOutput, find_executable
+from copilot.shells.base import ContextManaged, OnOutput, find_executable
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
@@ -19,7 +19,7 @@ PTY_SIZE = (50, 4000)  # wide, so long echoed lines are not scrolled
 STREAM_POLL = 0.1  # seconds between looks at the output when it is streamed
 
 
-class TclSession:
+class TclSession(ContextManaged):
     """One running tool process; scripts go through a file and the runtime's markers."""
 
     def __init__(
@@ -90,12 +90,6 @@ class TclSession:
             result = self._run_file(setup)
             if not result.status == "ok":
                 raise SetupError(f"setup {setup} failed again after a restart: {_first_error(result)}")
-
-    def __enter__(self) -> "TclSession":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @property
     def alive(self) -> bool:
