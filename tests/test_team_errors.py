@@ -201,3 +201,14 @@ def test_cli_reports_a_down_server_in_one_line(tmp_path):
     assert proc.returncode == 2 and proc.stdout == ""
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "is not running (connection refused); start it, or fix base_url." in lines[0]
+
+
+def test_doctor_pings_a_chat_model_through_the_chat_endpoint(tmp_path):
+    from copilot.health import run_checks
+
+    behaviour = Behaviour(models=["team-coder-instruct"], owned_by="llamacpp", pieces=["Hi"])
+    with StubServer(behaviour) as url:
+        checks = {c.name: c for c in run_checks(remote(tmp_path, url))}
+    assert "model team-coder-instruct (chat endpoint)" in checks["model server"].detail
+    assert [r["path"] for r in behaviour.requests] == ["/v1/chat/completions"]
+    assert "chat models are not constrained" in checks["grammar"].detail

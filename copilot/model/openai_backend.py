@@ -45,9 +45,8 @@ class OpenAIModel:
         self._info: ServerInfo | None = None
         self._model = ""
 
-    @property
-    def info(self) -> ServerInfo:
-        """The server's kind, version and models (asked once); checks the model name."""
+    def _discover(self) -> ServerInfo:
+        """Ask the server once what it is and serves; the wanted model must be among them."""
         if self._info is None:
             info = discover(self.http)
             self._model = pick_model(info, self._wanted, self.http.root)
@@ -55,8 +54,14 @@ class OpenAIModel:
         return self._info
 
     @property
+    def info(self) -> ServerInfo:
+        """The server's kind, version and models."""
+        return self._discover()
+
+    @property
     def name(self) -> str:
-        self.info
+        """The model id requests carry."""
+        self._discover()
         return self._model
 
     @property
@@ -155,8 +160,12 @@ class OpenAIModel:
 
     def ping(self) -> float:
         """Seconds for a one-token completion: the latency every request pays at least."""
+        chat = self.is_chat  # asks the server what it is before the clock starts
         began = time.monotonic()
-        self.complete("Hello", max_tokens=1)
+        if chat:
+            self.chat([{"role": "user", "content": "Hello"}], max_tokens=1)
+        else:
+            self.complete("Hello", max_tokens=1)
         return time.monotonic() - began
 
     def close(self) -> None:
