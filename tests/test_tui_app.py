@@ -47,7 +47,8 @@ async def generate(pilot, request: str) -> None:
 @needs_sta
 async def test_generate_shows_each_diagnostic_on_its_line(fake_model, monkeypatch):
     monkeypatch.setenv("COPILOT_ATTEMPTS", "1")
-    fake_model(["report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n"])
+    # Every adapted variant of this keeps line 2 (no role or flag there to adapt).
+    fake_model(["report_checks -path_delay max\nputs [llength [get_ports no_such_port]]\n"])
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, "model", "checks")
@@ -66,7 +67,7 @@ async def test_generate_shows_each_diagnostic_on_its_line(fake_model, monkeypatc
         box.focus()
         box.highlighted = first
         await pilot.press("enter")
-        assert pane.script == "report_checks -path_delay max\nreport_checks -from [get_ports no_such_port]\n"
+        assert pane.script == "report_checks -path_delay max\nputs [llength [get_ports no_such_port]]\n"
         assert options(app, "#diagnostics") == [
             "  L2 ✗ error: no port matches 'no_such_port' in the loaded design [design]"]
         assert pane.editor.marks == {1: "error"}  # 0-based: the second line
