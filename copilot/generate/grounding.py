@@ -15,6 +15,7 @@ from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
 from copilot.checks.tcl_tree import CommandUse, parse_tcl
 from copilot.generate.hints import Hint, Mention, RequestFacts
+from copilot.generate.printing import conformity, reshape
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
@@ -354,6 +355,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score += 1.5 if used & set(group) else -1.5
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
+        score += conformity(script, facts.templates)
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
@@ -387,4 +389,5 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
            apply_hints(base, facts, catalog, rules, prune=True)]
     out += [v for s in list(out) for v in idioms(s, facts)]
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
+    out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

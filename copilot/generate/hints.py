@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from copilot import resources
 from copilot.checks.design import DesignFacts, tcl_pattern
+from copilot.generate.printing import Template, templates
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class RequestFacts:
     wants_print: bool = False  # the request gives an output format: the script must puts it
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
+    templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
 
 
 @lru_cache(maxsize=8)
@@ -173,18 +175,6 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     return out
 
 
-def output_format(text: str) -> tuple[bool, list[str]]:
-    """Whether the request spells out printed lines (`NAME SLACK`, "setup: X"), and the literal
-    words in them (placeholders are the upper-case words and single letters)."""
-    templates = re.findall(r"`([^`]+)`", text) + re.findall(r"\bas '([^']+)'", text)
-    words = []
-    for template in templates:
-        for word in re.findall(r"[^\s\[\]%]+", template):
-            if not (word.isupper() or len(word) == 1 and word.isalpha() or any(c.isdigit() for c in word)):
-                words.append(word)
-    return bool(templates), words
-
-
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
     lexicon = load_lexicon(tool)
     lowered = text.lower()
@@ -192,8 +182,10 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
-    wants_print, printed = output_format(text)
+    shapes = templates(text, lexicon.get("placeholders", []))
+    printed = [w for t in shapes for w in t.literal_words()]
+    wants_print = bool(shapes)
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
                         frozenset(lexicon.get("prune", [])), wants["change"],
                         command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),
-                        printed, wants_print, wants["count"], wants["sorted"])
+                        printed, wants_print, wants["count"], wants["sorted"], shapes)

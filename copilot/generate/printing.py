@@ -1,0 +1,271 @@
+"""Printed lines shaped the way the request spells them: `PORT SLACK`, `setup: X`, 3 decimals.
+
+Requests often give the output as a template in backticks. A retrieved or generated script
+usually computes the right values but prints them its own way (`%-10s %7.3f`, `inputs: N`,
+both values on one line). `reshape` rewrites the script's `puts` commands into the request's
+templates: its values, in order, go into the placeholders; the literal text comes from the
+template; decimals follow "with N decimals". The rewritten script is only a candidate: it is
+checked and run like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.checks.tcl_tree import parse_tcl
+
+_CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DECIMALS = re.compile(r"(\d+)\s*(?:decimals?|decimal places|digits after the (?:decimal )?point)\b")
+# Values whose text says they are numbers (slack, arrival...): these take the decimals.
+_NUMERIC = re.compile(r"slack|arrival|required|period|delay|latency|uncertainty|derate|expr|"
+                      r"capacitance|slew|transition|load|\$(s|w|h|v|x|y|tns|wns|sum|total|avg)\b")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One printed line: literal text and named placeholders, with decimals per placeholder."""
+
+    parts: tuple[tuple[str, str], ...]  # ("text", literal) | ("slot", placeholder name)
+    decimals: tuple[tuple[str, int], ...] = ()  # "P with 1 decimal"
+    default_decimals: int | None = None  # "values with 3 decimals": for numeric values
+
+    @property
+    def slots(self) -> list[str]:
+        return [value for kind, value in self.parts if kind == "slot"]
+
+    def literal_words(self) -> list[str]:
+        return [w for kind, text in self.parts if kind == "text" for w in re.findall(r"[^\s\[\]%]+", text)
+                if not any(c.isdigit() for c in w)]
+
+    def places(self, slot: str, value: str, conversion: str) -> int | None:
+        """Decimals for the value printed in `slot`: asked for it, or for numbers in general."""
+        explicit = dict(self.decimals).get(slot)
+        if explicit is not None:
+            return explicit
+        numeric = conversion.endswith(("f", "g", "e")) or _NUMERIC.search(value)
+        return self.default_decimals if numeric else None
+
+
+def _is_placeholder(token: str, words: set[str], text: str) -> bool:
+    if not token.isupper():
+        return False
+    if len(token) == 1 or token in words:
+        return True
+    return bool(re.search(rf"\bwhere {token}\b|\b{token} (is|are|with)\b", text))
+
+
+def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
+    """Decimals per placeholder ("P with 1 decimal") and for the rest ("with 3 decimals")."""
+    outside = re.sub(r"`[^`]*`", " ", text)
+    per: dict[str, int] = {}
+    default = None
+    for m in _DECIMALS.finditer(outside):
+        before = outside[max(0, m.start() - 80):m.start()]
+        before = re.split(r"[;.](?:\s|$)|`", before)[-1]
+        near = [n for n in names if n not in per and re.search(
+            rf"(?<![\w\[]){re.escape(n)}(?![\w\]])", before, 0 if len(n) == 1 else re.IGNORECASE)]
+        for n in near:
+            per[n] = int(m.group(1))
+        if not near and default is None:
+            default = int(m.group(1))
+    return per, default
+
+
+def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) -> list[Template]:
+    """The printed-line templates the request gives, in order (backticks or `as '...'`)."""
+    raw = re.findall(r"`([^`]+)`", text) + re.findall(r"\bas '([^']+)'", text)
+    words = set(placeholder_words)
+    parsed = []
+    for template in raw:
+        parts: list[tuple[str, str]] = []
+        pos = 0
+        for m in _TOKEN.finditer(template):
+            if _is_placeholder(m.group(0), words, text):
+                if m.start() > pos:
+                    parts.append(("text", template[pos:m.start()]))
+                parts.append(("slot", m.group(0)))
+                pos = m.end()
+        if pos < len(template):
+            parts.append(("text", template[pos:]))
+        parsed.append(parts)
+    names = list(dict.fromkeys(v for parts in parsed for k, v in parts if k == "slot"))
+    per, default = _decimals(text, names)
+    return [Template(tuple(parts), tuple((n, per[n]) for k, n in parts if k == "slot" and n in per), default)
+            for parts in parsed]
+
+
+@dataclass
+class Printed:
+    """A `puts` of the script: where it is, its values (Tcl source) and their conversions."""
+
+    start: int
+    end: int
+    values: list[str]
+    conversions: list[str]  # "s", "d", ".3f"...; "" when the script gave none; "~" padded
+    literal: str  # the printed text with values as {} (the line's shape)
+
+
+def _scan_quoted(body: str) -> tuple[list[str], str] | None:
+    """Values (`[...]`, `$var`) and the shape of a double-quoted Tcl string's inside."""
+    values, shape, i = [], [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            shape.append(body[i + 1])
+            i += 2
+        elif c == "[":
+            depth, j = 0, i
+            while j < len(body):
+                depth += {"[": 1, "]": -1}.get(body[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            if depth:
+                return None
+            values.append(body[i:j + 1])
+            shape.append("{}")
+            i = j + 1
+        elif c == "$":
+            m = re.match(r"\$(\{[^}]*\}|[\w:]+(\([^)]*\))?)", body[i:])
+            if not m:
+                return None
+            values.append(m.group(0))
+            shape.append("{}")
+            i += len(m.group(0))
+        else:
+            shape.append(c)
+            i += 1
+    return values, "".join(shape)
+
+
+def printed_lines(script: str) -> list[Printed]:
+    """Each `puts VALUE` of the script (to stdout, with a newline) with its values."""
+    tree = parse_tcl(script)
+    if tree.syntax:
+        return []
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    formats = {u.start: u for u in tree.commands if u.name == "format"}
+    out = []
+    for use in tree.commands:
+        if use.name != "puts" or len(use.words) != 1 or use.start < 0:
+            continue
+        word = use.words[0]
+        text = data[word.start:word.end].decode("utf-8")
+        fmt = formats.get(word.start + 1) if text.startswith("[format ") else None
+        if fmt is not None and text.endswith("]") and fmt.words and fmt.words[0].literal:
+            spec = fmt.words[0].text
+            convs = [m for m in _CONVERSION.finditer(spec) if m.group(0) != "%%"]
+            args = [data[w.start:w.end].decode("utf-8") for w in fmt.words[1:]]
+            if len(convs) != len(args) or "*" in spec:
+                continue
+            shape = _CONVERSION.sub(lambda m: "%" if m.group(0) == "%%" else "{}", spec)
+            out.append(Printed(use.start, use.end, args, [_kind(m) for m in convs], shape))
+        elif word.kind == "quoted_word" or text.startswith('"'):
+            scanned = _scan_quoted(text[1:-1])
+            if scanned:
+                out.append(Printed(use.start, use.end, scanned[0], [""] * len(scanned[0]), scanned[1]))
+        elif text.startswith("[") or text.startswith("$"):
+            out.append(Printed(use.start, use.end, [text], [""], "{}"))
+        else:
+            out.append(Printed(use.start, use.end, [], [], text))
+    return out
+
+
+def _kind(m: re.Match) -> str:
+    """A format conversion as "s", "d", ".3f"; a width or flags make it "~" + that."""
+    plain = (f".{m.group(1)}" if m.group(1) else "") + m.group(2)
+    return plain if m.group(0) == "%" + plain else "~" + plain
+
+
+def _escape(text: str) -> str:
+    return re.sub(r'([\[\]$"\\])', r"\\\1", text).replace("%", "%%")
+
+
+def _conversion(template: Template, slot: str, original: str, value: str) -> str:
+    original = original.lstrip("~")
+    places = template.places(slot, value, original)
+    if places is not None and not original.endswith("d"):
+        return f"%.{places}f"
+    if original.endswith(("f", "g", "e")):
+        return "%" + original
+    return "%d" if original.endswith("d") else "%s"
+
+
+def render(template: Template, values: list[str], conversions: list[str]) -> str:
+    """`puts [format "..." values...]` for one template (a plain `puts "..."` without decimals)."""
+    spec, slot = [], 0
+    for kind, text in template.parts:
+        if kind == "text":
+            spec.append(_escape(text))
+        else:
+            spec.append(_conversion(template, text, conversions[slot], values[slot]))
+            slot += 1
+    return f'puts [format "{"".join(spec)}" {" ".join(values)}]'
+
+
+def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[tuple[int, int, str]]:
+    shaped = [t for t in temps if t.slots]
+    if not shaped or not found:
+        return []
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+
+    def indent(p: Printed) -> str:
+        line_start = data.rfind(b"\n", 0, p.start) + 1
+        return data[line_start:p.start].decode("utf-8")
+
+    if len(shaped) == 1:  # every line of that shape (a loop's rows, a list of values)
+        t = shaped[0]
+        return [(p.start, p.end, render(t, p.values, p.conversions))
+                for p in found if len(p.values) == len(t.slots)]
+    with_values = [p for p in found if p.values]
+    if len(with_values) == len(shaped) and all(len(p.values) == len(t.slots) for p, t in zip(with_values, shaped)):
+        return [(p.start, p.end, render(t, p.values, p.conversions)) for p, t in zip(with_values, shaped)]
+    for p in with_values:  # one line with every value: one line per template
+        if len(p.values) == sum(len(t.slots) for t in shaped):
+            lines, at = [], 0
+            for t in shaped:
+                n = len(t.slots)
+                lines.append(render(t, p.values[at:at + n], p.conversions[at:at + n]))
+                at += n
+            return [(p.start, p.end, ("\n" + indent(p)).join(lines))]
+    return []
+
+
+def reshape(script: str, temps: list[Template]) -> str | None:
+    """The script with its printed lines in the request's templates; None if it cannot."""
+    edits = _edits(script, printed_lines(script), temps)
+    if not edits:
+        return None
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    for start, end, text in sorted(edits, reverse=True):
+        data = data[:start] + text.encode("utf-8") + data[end:]
+    out = data.decode("utf-8")
+    return out if out.strip() != script.strip() else None
+
+
+def follows(p: Printed, template: Template) -> bool:
+    """The printed line is the template: same literal text, plain conversions, right decimals."""
+    pieces = p.literal.split("{}")
+    literal = [text for kind, text in template.parts if kind == "text"]
+    if len(pieces) - 1 != len(template.slots) or "".join(pieces) != "".join(literal):
+        return False
+    if [t for t in pieces if t] != literal:
+        return False
+    for conv, name, value in zip(p.conversions, template.slots, p.values):
+        if conv.startswith("~"):
+            return False
+        want = template.places(name, value, conv)
+        if want is not None and conv != f".{want}f":
+            return False
+    return True
+
+
+def conformity(script: str, temps: list[Template]) -> float:
+    """+1 for each template a printed line of the script follows exactly, -0.5 for each not."""
+    shaped = [t for t in temps if t.slots]
+    if not shaped:
+        return 0.0
+    found = printed_lines(script)
+    return sum(1.0 if any(follows(p, t) for p in found) else -0.5 for t in shaped)

@@ -1,0 +1,54 @@
+"""Printed lines reshaped into the request's templates (`PORT SLACK`, 3 decimals)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import needs_sta
+from copilot.generate.hints import load_lexicon
+from copilot.generate.printing import conformity, reshape, templates
+from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
+
+
+def shapes(text: str):
+    return templates(text, load_lexicon("opensta")["placeholders"])
+
+
+def test_placeholders_literals_and_decimals():
+    [t] = shapes("print `period P wns W` per step, P with 1 decimal and W the slack with 3 decimals")
+    assert t.parts == (("text", "period "), ("slot", "P"), ("text", " wns "), ("slot", "W"))
+    assert dict(t.decimals) == {"P": 1, "W": 3}
+    [t] = shapes("print `TNS = X` with 4 decimals")
+    assert t.slots == ["X"] and t.default_decimals == 4  # TNS is printed as it is
+
+
+def test_one_line_of_values_becomes_one_line_per_template():
+    temps = shapes("two lines `setup: X` and `hold: Y`, values with 4 decimals")
+    script = 'set s [sta::worst_slack -max]\nset h [sta::worst_slack -min]\nputs [format "%.3f %.3f" $s $h]\n'
+    out = reshape(script, temps)
+    assert out.endswith('puts [format "setup: %.4f" $s]\nputs [format "hold: %.4f" $h]\n')
+    assert conformity(out, temps) == 2.0 and conformity(script, temps) == -1.0
+
+
+def test_padding_and_literal_text_follow_the_template():
+    temps = shapes("for each input port print `PORT N` where N is its fanout count")
+    script = 'foreach p [all_inputs] {\n  puts [format "%-10s %d" [get_full_name $p] [llength $x]]\n}\n'
+    assert reshape(script, temps) == \
+        'foreach p [all_inputs] {\n  puts [format "%s %d" [get_full_name $p] [llength $x]]\n}\n'
+    temps = shapes("formatted as `inputs N outputs M`, and `resp_data[i] 100%`")
+    out = reshape('puts "in: [llength [all_inputs]] out: [llength [all_outputs]]"\n', temps)
+    assert out == 'puts [format "inputs %s outputs %s" [llength [all_inputs]] [llength [all_outputs]]]\n'
+
+
+@pytest.mark.parametrize("script", ["report_checks\n", 'puts "a b c"\n', "puts [format %s $x $y]\n"])
+def test_scripts_it_cannot_map_are_left_alone(script):
+    assert reshape(script, shapes("print `NAME SLACK`")) is None
+
+
+@needs_sta
+def test_generator_prints_in_the_requested_shape(app, demo_bench):
+    _, gen = make_generator(app, demo_bench, [
+        'puts "[llength [all_inputs]] [llength [all_outputs]]"\n'])
+    result = gen.generate("Print the number of input and output ports as `in N out M`.")
+    assert result.valid and result.output.strip().startswith("in ")
+    assert 'format "in %s out %s"' in result.script
