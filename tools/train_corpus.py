@@ -171,14 +171,11 @@ def main(config: Config) -> dict:
 
     from copilot.context import AppContext
     from copilot.errors import TrainingError
-    from copilot.training import options
     from copilot.training.corpus_text import NearDuplicates, clean, exact_key
-    from copilot.training.runs import RunRecord, atomic_write_text
+    from copilot.training.runs import atomic_write_text, open_run
 
     app = AppContext.build()
-    out = Path(config.out) if config.out else app.locations.training_dir / "corpus"
-    record = RunRecord(out, "corpus", config)
-    options.save(config, out)
+    out, record = open_run("corpus", config, app.locations.training_dir)
     stats = {"binary": [], "reencoded": [], "unreadable": [], "notes": []}
     dropped = {"too_short": 0, "exact_duplicate": 0, "near_duplicate": 0, "dev_overlap": 0}
     banned = dev_strings(config.dev_tasks)

@@ -20,33 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from copilot.training.options import option, parse_args  # noqa: E402
+from copilot.training.options import LoopConfig, option, parse_args  # noqa: E402
 
 
 @dataclass
-class Config:
+class Config(LoopConfig):
     base: str = option("default", "Base: 'default', a GGUF, or a transformers folder (e.g. the tokenizer step's model).")
     corpus: str = option("", "corpus.jsonl; empty means <data dir>/training/corpus/corpus.jsonl.")
     out: str = option("", "Output folder; empty means <data dir>/training/dapt.")
     block_size: int = option(256, "Tokens per training sequence.")
     val_share: float = option(0.02, "Share of blocks held out to measure loss before/after.")
-    lora_rank: int = option(0, "0: full fine-tuning (default); N: a LoRA adapter of rank N on every linear layer.")
-    lora_alpha: int = option(0, "LoRA alpha (0: twice the rank).")
-    learning_rate: float = option(5e-6, "Constant learning rate (ChipNeMo: 5e-6 full; try 1e-4 for LoRA).")
-    epochs: float = option(1.0, "Passes over the corpus.")
-    max_steps: int = option(0, "Stop after this many optimiser steps (0: by epochs).")
-    batch_size: int = option(1, "Blocks per device step.")
-    grad_accum: int = option(8, "Steps accumulated per optimiser update.")
-    weight_decay: float = option(0.01, "AdamW weight decay.")
-    beta1: float = option(0.9, "AdamW beta1.")
-    beta2: float = option(0.95, "AdamW beta2.")
-    warmup_steps: int = option(0, "Linear warm-up steps before the constant rate.")
-    save_steps: int = option(50, "Checkpoint every N optimiser steps.")
-    log_steps: int = option(5, "Log loss every N optimiser steps.")
-    seed: int = option(0, "Random seed.")
-    threads: int = option(0, "torch CPU threads (0: torch default); 1-2 on a shared machine.")
-    gradient_checkpointing: bool = option(False, "Trade compute for memory.")
-    resume: bool = option(True, "Resume from the newest checkpoint in --out.")
 
 
 def blocks(tokenizer, texts: list[str], size: int) -> list[list[int]]:
@@ -65,17 +48,13 @@ def main(config: Config) -> dict:
 
     from copilot.context import AppContext
     from copilot.errors import TrainingError
-    from copilot.training import options, trainer
+    from copilot.training import trainer
     from copilot.training.base_model import read_lineage, resolve_base, write_lineage
-    from copilot.training.runs import RunRecord
+    from copilot.training.runs import corpus_file, open_run
 
     app = AppContext.build()
-    out = Path(config.out) if config.out else app.locations.training_dir / "dapt"
-    corpus = Path(config.corpus) if config.corpus else app.locations.training_dir / "corpus" / "corpus.jsonl"
-    if not corpus.is_file():
-        raise TrainingError(f"corpus {corpus} does not exist; run `copilot train corpus` first.")
-    record = RunRecord(out, "dapt", config)
-    options.save(config, out)
+    corpus = corpus_file(config.corpus, app.locations.training_dir)
+    out, record = open_run("dapt", config, app.locations.training_dir)
     trainer.set_threads(config.threads)
     base, _ = resolve_base(config.base, app.locations, log=lambda s: print(s, file=sys.stderr))
 

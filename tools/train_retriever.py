@@ -138,14 +138,11 @@ def main(config: Config) -> dict:
 
     from copilot.context import AppContext
     from copilot.errors import TrainingError
-    from copilot.training import options
     from copilot.training.register import set_config_values
-    from copilot.training.runs import RunRecord
+    from copilot.training.runs import open_run
 
     app = AppContext.build()
-    out = Path(config.out) if config.out else app.locations.training_dir / "retriever"
-    record = RunRecord(out, "retriever", config)
-    options.save(config, out)
+    out, record = open_run("retriever", config, app.locations.training_dir)
     if config.threads > 0:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)

@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from copilot.training.options import option, parse_args  # noqa: E402
+from copilot.training.options import LoopConfig, option, parse_args  # noqa: E402
 
 
 @dataclass
-class Config:
+class Config(LoopConfig):
     base: str = option("default", "Base model: 'default' (embedded Gemma 3 270M), a GGUF file, or a transformers folder (e.g. a dapt output).")
     out: str = option("", "Output folder; empty means <data dir>/training/sft.")
     tool: str = option("opensta", "Tool whose example bank and prompt are used.")
@@ -41,19 +41,7 @@ class Config:
     lora_dropout: float = option(0.05, "LoRA dropout.")
     learning_rate: float = option(2e-4, "Constant learning rate (use ~5e-6 for full fine-tuning).")
     epochs: float = option(2.0, "Passes over the pairs.")
-    max_steps: int = option(0, "Stop after this many optimiser steps (0: by epochs).")
-    batch_size: int = option(1, "Sequences per device step.")
-    grad_accum: int = option(8, "Steps accumulated per optimiser update.")
-    weight_decay: float = option(0.01, "AdamW weight decay.")
-    beta1: float = option(0.9, "AdamW beta1.")
-    beta2: float = option(0.95, "AdamW beta2.")
-    warmup_steps: int = option(0, "Linear warm-up steps before the constant rate.")
     save_steps: int = option(25, "Checkpoint every N optimiser steps (resume picks the newest).")
-    log_steps: int = option(5, "Log loss every N optimiser steps.")
-    seed: int = option(0, "Random seed (shuffle, dropout, held-out split).")
-    threads: int = option(0, "torch CPU threads (0: torch default); use 1-2 on a shared machine.")
-    gradient_checkpointing: bool = option(False, "Trade compute for memory.")
-    resume: bool = option(True, "Resume from the newest checkpoint in --out.")
 
 
 def build_pairs(config: Config, app):
@@ -100,15 +88,13 @@ def main(config: Config) -> dict:
     from copilot import resources
     from copilot.context import AppContext
     from copilot.errors import TrainingError
-    from copilot.training import options, trainer
+    from copilot.training import trainer
     from copilot.training.base_model import read_lineage, resolve_base, write_lineage
-    from copilot.training.runs import RunRecord, sha256_file, sha256_text
+    from copilot.training.runs import open_run, sha256_file, sha256_text
     from copilot.training.sft_data import tokenize_pair
 
     app = AppContext.build({"tool": config.tool})
-    out = Path(config.out) if config.out else app.locations.training_dir / "sft"
-    record = RunRecord(out, "sft", config)
-    options.save(config, out)
+    out, record = open_run("sft", config, app.locations.training_dir)
     trainer.set_threads(config.threads)
     base, base_gguf = resolve_base(config.base, app.locations, log=lambda s: print(s, file=sys.stderr))
 

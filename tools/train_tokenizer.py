@@ -125,18 +125,13 @@ def main(config: Config) -> dict:
 
     from copilot.context import AppContext
     from copilot.errors import TrainingError
-    from copilot.training import options
     from copilot.training.base_model import read_lineage, resolve_base, write_lineage
     from copilot.training.gguf_files import gguf_vocab
-    from copilot.training.runs import RunRecord
+    from copilot.training.runs import corpus_file, open_run
 
     app = AppContext.build()
-    out = Path(config.out) if config.out else app.locations.training_dir / "tokenizer"
-    corpus = Path(config.corpus) if config.corpus else app.locations.training_dir / "corpus" / "corpus.jsonl"
-    if not corpus.is_file():
-        raise TrainingError(f"corpus {corpus} does not exist; run `copilot train corpus` first.")
-    record = RunRecord(out, "tokenizer", config)
-    options.save(config, out)
+    corpus = corpus_file(config.corpus, app.locations.training_dir)
+    out, record = open_run("tokenizer", config, app.locations.training_dir)
     rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     domain = [r["text"] for r in rows if r.get("kind") != "general"]
     general = [r["text"] for r in rows if r.get("kind") == "general"]

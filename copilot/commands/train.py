@@ -7,7 +7,6 @@ Every subcommand's options are the fields of its script's Config dataclass, so
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
@@ -50,11 +49,10 @@ def config_command(step: str) -> click.Command:
 
     params: list[click.Parameter] = [click.Option(["--config", "config_file"], type=click.Path(path_type=Path),
                                                   help="YAML or JSON file of options (flags override it).")]
-    for f in dataclasses.fields(cls):
+    for f in options.fields(cls):
         kind = options.field_kind(cls, f.name)
         flag = f.name.replace("_", "-")
-        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        help_text = f"{f.metadata.get('help', '')} [default: {default!r}]"
+        help_text = f"{f.metadata.get('help', '')} [default: {options.default(f)!r}]"
         if kind is bool:
             params.append(click.Option([f"--{flag}/--no-{flag}", f.name], default=None, help=help_text))
         elif kind is list:

@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from copilot.errors import TrainingError
+from copilot.training import options
+
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
@@ -49,7 +52,7 @@ class RunRecord:
         self.path = self.out_dir / "run.json"
         self.began = time.time()
         previous = json.loads(self.path.read_text()) if self.path.is_file() else {}
-        config_dict = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
+        config_dict = options.as_dict(config) if dataclasses.is_dataclass(config) else dict(config)
         self.data: dict[str, Any] = {
             "step": step, "config": config_dict, "inputs": previous.get("inputs", {}),
             "metrics": previous.get("metrics", {}), "started": previous.get("started", _now()),
@@ -76,3 +79,19 @@ class RunRecord:
 
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def open_run(step: str, config: Any, training_dir: Path) -> tuple[Path, RunRecord]:
+    """A step's output folder (config.out, or <training dir>/<step>) with its run.json and config.yaml."""
+    out = Path(config.out) if config.out else Path(training_dir) / step
+    record = RunRecord(out, step, config)
+    options.save(config, out)
+    return out, record
+
+
+def corpus_file(given: str, training_dir: Path) -> Path:
+    """The corpus.jsonl a step reads: `given`, or the corpus step's output; it must exist."""
+    corpus = Path(given) if given else Path(training_dir) / "corpus" / "corpus.jsonl"
+    if not corpus.is_file():
+        raise TrainingError(f"corpus {corpus} does not exist; run `copilot train corpus` first.")
+    return corpus
