@@ -22,6 +22,22 @@ def model_options(func):
     return func
 
 
+INPUT_MAX_BYTES = 1_000_000  # the largest FILE|- a file_input_command reads
+
+
+def file_input_command(json_help: str, no_model_help: str):
+    """FILE|- (stdin), --tool, --json, --no-model and the model options: a command that
+    reads one text input (explain, summarize). The function receives file, tool, as_json,
+    no_model and the model flags."""
+    def decorate(func):
+        func = model_options(func)
+        func = click.option("--no-model", "no_model", is_flag=True, help=no_model_help)(func)
+        func = click.option("--json", "as_json", is_flag=True, help=json_help)(func)
+        func = tool_option(func)
+        return click.argument("file", metavar="FILE|-")(func)
+    return decorate
+
+
 def resolve_setup(value: str, profile) -> Path | None:
     """The setup script to load: a readable file, 'demo' for the bundled design, or none."""
     if not value:

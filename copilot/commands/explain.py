@@ -8,19 +8,13 @@ import textwrap
 
 import click
 
-from copilot.commands.common import model_options, tool_option
-
-MAX_BYTES = 1_000_000
+from copilot.commands.common import INPUT_MAX_BYTES, file_input_command
 
 
 @click.command()
-@click.argument("file", metavar="FILE|-")
-@tool_option
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"summary", "lines": [{"line", "code", "explanation", "sources"}], "diagnostics"}.')
-@click.option("--no-model", "no_model", is_flag=True,
-              help="Leave out the model's sentences (only the catalog, notes and checks).")
-@model_options
+@file_input_command(
+    json_help='Print {"summary", "lines": [{"line", "code", "explanation", "sources"}], "diagnostics"}.',
+    no_model_help="Leave out the model's sentences (only the catalog, notes and checks).")
 def explain(file: str, tool: str | None, as_json: bool, no_model: bool, **model_flags) -> None:
     """Explain FILE (a Tcl/SDC or Python script; - reads stdin) command by command.
 
@@ -35,7 +29,7 @@ def explain(file: str, tool: str | None, as_json: bool, no_model: bool, **model_
     from copilot.input_files import read_text_input
 
     app = AppContext.build({"tool": tool, **model_flags})
-    source = read_text_input(file, what="Tcl, SDC or Python script", max_bytes=MAX_BYTES)
+    source = read_text_input(file, what="Tcl, SDC or Python script", max_bytes=INPUT_MAX_BYTES)
     explainer = build_explainer(app, app.settings.tool, use_model=not no_model)
 
     def progress(number: int, total: int, first: int, last: int) -> None:

@@ -8,19 +8,12 @@ import textwrap
 
 import click
 
-from copilot.commands.common import model_options, tool_option
-
-MAX_BYTES = 1_000_000
+from copilot.commands.common import INPUT_MAX_BYTES, file_input_command
 
 
 @click.command()
-@click.argument("file", metavar="FILE|-")
-@tool_option
-@click.option("--json", "as_json", is_flag=True,
-              help='Print {"technical", "managerial", "assignment", "chunks"}.')
-@click.option("--no-model", "no_model", is_flag=True,
-              help="Extractive summary only (no model sentences); fastest.")
-@model_options
+@file_input_command(json_help='Print {"technical", "managerial", "assignment", "chunks"}.',
+                    no_model_help="Extractive summary only (no model sentences); fastest.")
 def summarize(file: str, tool: str | None, as_json: bool, no_model: bool, **model_flags) -> None:
     """Summarize FILE (- reads stdin): a bug thread as plain text, Markdown or a JSON export.
 
@@ -38,7 +31,7 @@ def summarize(file: str, tool: str | None, as_json: bool, no_model: bool, **mode
     from copilot.summarize.thread import read_thread
 
     app = AppContext.build({"tool": tool, **model_flags})
-    source = read_text_input(file, what="bug report (text, Markdown or JSON)", max_bytes=MAX_BYTES)
+    source = read_text_input(file, what="bug report (text, Markdown or JSON)", max_bytes=INPUT_MAX_BYTES)
     if not looks_like_a_bug_thread(source.text):
         raise InputError(f"{source.name} has no words to summarize; pass a bug report or issue thread.")
     thread = read_thread(source.text, source.name)
