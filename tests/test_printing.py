@@ -52,3 +52,22 @@ def test_generator_prints_in_the_requested_shape(app, demo_bench):
     result = gen.generate("Print the number of input and output ports as `in N out M`.")
     assert result.valid and result.output.strip().startswith("in ")
     assert 'format "in %s out %s"' in result.script
+
+
+@needs_sta
+def test_named_reports_in_the_requested_order_and_nothing_more(app, demo_bench):
+    _, gen = make_generator(app, demo_bench, ["report_wns\nreport_tns\nreport_worst_slack\n"])
+    result = gen.generate("Give me TNS and WNS, TNS first.")
+    assert result.valid and result.script == "report_tns\nreport_wns\n"
+
+
+@needs_sta
+def test_report_does_not_copy_the_constraint_object(app, demo_bench):
+    _, gen = make_generator(app, demo_bench, [
+        "set_false_path -from [get_ports rst_n]\nreport_checks -from [get_ports rst_n] -format end\n"])
+    result = gen.generate("Make every path starting at port rst_n a false path, then show the worst "
+                          "setup endpoint of each path group in end format.")
+    constraint, report = result.script.splitlines()
+    assert result.valid and constraint == "set_false_path -from [get_ports rst_n]"
+    assert report.startswith("report_checks -format end") and "rst_n" not in report
+    assert "No paths found" not in result.output

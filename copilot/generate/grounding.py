@@ -103,8 +103,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     edits: list[Edit] = []
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions if m.role}
     roles = {m.role: m for m in reversed(facts.mentions) if m.role}
-    changed = " ".join(w.text for u in tree.commands if not u.nested and not _is_read(u, catalog, rules)
-                       for w in u.words)
+    changed = _changed_words(tree, catalog, rules)
     for use in tree.commands:
         spec = catalog.get(use.name)
         if spec is None or not spec.flags:
@@ -130,12 +129,30 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
                 if role in spec.flags and not _names_object(use, spec, role, mention):
                     edits += _set_flag(use, spec, role, mention.query())
+        if prune and reads:  # a report copying the constraint's object ("false path from rst_n")
+            for flag in ROLE_FLAGS:
+                i = _flag_at(use, spec, flag) if flag in spec.flags else None
+                if i is not None and i + 1 < len(use.words) and \
+                        _constraint_only(use.words[i + 1].text, facts, changed):
+                    edits += _remove_flag(data, use, spec, flag)
         if prune:
             prunable = facts.prune if reads else facts.prune & set(ROLE_FLAGS) if use.name in facts.role_commands else set()
             for flag in prunable:
                 if flag in spec.flags and flag not in wanted:
                     edits += _remove_flag(data, use, spec, flag)
     return _apply(script, edits) if edits else script
+
+
+def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
+    """The words of the script's top-level commands that change the design."""
+    return " ".join(w.text for u in tree.commands if not u.nested and not _is_read(u, catalog, rules)
+                    for w in u.words)
+
+
+def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
+    """The value names an object the request mentions once, for the script's constraint."""
+    return any(m.times < 2 and (base := m.name.replace("[*]", "")) in value and base in changed
+               for m in facts.mentions)
 
 
 def _names_object(use: CommandUse, spec, role: str, mention: Mention) -> bool:
@@ -342,9 +359,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score -= 1.0
         elif any(_has_value(u, s, hint) for u, s in holders):
             score += 1.0
+    changed = _changed_words(tree, catalog, rules)
     for m in facts.mentions:
         if m.role and any(m.role in s.flags and _names_object(u, s, m.role, m) for u, s in reads):
-            score += 1.0
+            score += -0.5 if _constraint_only(m.name, facts, changed) else 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
     for number in facts.numbers:
@@ -353,6 +371,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     used = {u.name.lstrip(":") for u in tree.commands}
     for group in facts.commands:
         score += 1.5 if used & set(group) else -1.5
+    score += _report_order(tree, facts)
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
         score += conformity(script, facts.templates)
@@ -369,6 +388,21 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                 score -= 0.5
     return score
+
+
+def _report_order(tree, facts: RequestFacts) -> float:
+    """-0.5 for each top-level report besides the ones the request names (when it names
+    reports), and for the named commands out of the request's order ("TNS then WNS")."""
+    if not facts.commands:
+        return 0.0
+    top = [u.name for u in tree.commands if not u.nested]
+    named = {c for group in facts.commands for c in group}
+    score = 0.0
+    if any(c.startswith("report_") for c in named):
+        score -= 0.5 * sum(1 for name in top if name.startswith("report_") and name not in named)
+    firsts = [next(i for i, name in enumerate(top) if name in group)
+              for group in facts.commands if any(name in group for name in top)]
+    return score - (0.5 if firsts != sorted(firsts) else 0.0)
 
 
 def shortfalls(script: str, facts: RequestFacts) -> list[str]:

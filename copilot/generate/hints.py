@@ -111,6 +111,8 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
 # object only next to one of these ("port busy", "the count outputs").
 _NOUNS = re.compile(r"\b(ports?|pins?|cells?|instances?|inst|nets?|clocks?|registers?|flops?|"
                     r"buses|bus|signals?|outputs?|inputs?|lib(rary)? cells?|endpoints?|startpoints?)$")
+_BACK_REFERENCE = re.compile(r"\b(that|this|those|these|the same)\s+(pins?|ports?|cells?|instances?|nets?|"
+                             r"registers?|endpoints?|outputs?|inputs?|clocks?|bus)\b|\b(its|there)\b", re.I)
 _OBJECT = re.compile(r"[A-Za-z_*][\w*]*(?:\[[\d*:]+\])?(?:/[\w*]+(?:\[[\d*]+\])?)?")
 
 
@@ -171,7 +173,9 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             elif bits and all(b in design.inputs for b in bits) and name not in design.clocks:
                 role = "-from"
         if not any(o.name == name for o in out):
-            out.append(Mention(name, kind, role, len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))))
+            times = len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))
+            times += bool(_BACK_REFERENCE.search(text, m.end()))  # "... then report paths to that pin"
+            out.append(Mention(name, kind, role, times))
     return out
 
 

@@ -279,5 +279,7 @@ class Generator:
             found = list(result.diagnostics)
             if result.status == "ok" and not result.output.strip() and report.safety.level == "read-only":
                 found.append(Diagnostic(0, "warning", "the script printed nothing", "check"))
+            elif result.status == "ok" and result.output.strip() == "No paths found.":
+                found.append(Diagnostic(0, "warning", "the report found no paths", "check"))
             attempt.diagnostics = sorted(report.diagnostics + found, key=lambda d: d.line)
         return attempt
