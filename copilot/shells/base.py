@@ -21,14 +21,22 @@ START_TIMEOUT = 30.0  # seconds a tool may take to show its first prompt
 OnOutput = Callable[[str], None]
 
 
-class ContextManaged:
-    """`with Session(...) as s:` starts the tool and closes it, for every adapter."""
+class SessionMixin:
+    """What every adapter builds on its own start/run_script/close: `with Session(...) as s:`
+    (starts the tool and closes it) and `evaluate`."""
 
     def __enter__(self):
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def evaluate(self, command: str) -> str:
+        """Run one command and return its printed output (raises ToolError on failure)."""
+        result = self.run_script(command)
+        if result.status != "ok":
+            raise ToolError(f"{self.profile.name} failed on {command!r}: {first_error(result)}")
+        return result.output
 
 
 @runtime_checkable

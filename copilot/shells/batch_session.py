@@ -15,15 +15,15 @@ from pathlib import Path
 
 from copilot import resources
 from copilot.diagnostics import Diagnostic
-from copilot.errors import SetupError, ToolError
-from copilot.shells.base import ContextManaged, find_executable, first_error
+from copilot.errors import SetupError
+from copilot.shells.base import SessionMixin, find_executable, first_error
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
 PTY_SIZE = (50, 4000)
 
 
-class BatchTclSession(ContextManaged):
+class BatchTclSession(SessionMixin):
     """Runs each script in a fresh tool process with the setups replayed first."""
 
     def __init__(self, profile: ToolProfile, workdir: Path, executable: str | None = None,
@@ -73,12 +73,6 @@ class BatchTclSession(ContextManaged):
 
     def run_script(self, text: str) -> RunResult:
         return self._run(text)
-
-    def evaluate(self, command: str) -> str:
-        result = self._run(command)
-        if result.status != "ok":
-            raise ToolError(f"{self.profile.name} failed on {command!r}: {first_error(result)}")
-        return result.output
 
     def version(self) -> str:
         """The tool's version line, from `version_args` (e.g. yosys -V) or `version_command`."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from copilot import resources
 from copilot.diagnostics import Diagnostic
 from copilot.errors import SetupError, ToolError
-from copilot.shells.base import ContextManaged, OnOutput, find_executable
+from copilot.shells.base import OnOutput, SessionMixin, find_executable, first_error
 from copilot.shells.profile import ToolProfile
 from copilot.shells.result import RunResult, parse_marked_output
 
@@ -19,7 +19,7 @@ PTY_SIZE = (50, 4000)  # wide, so long echoed lines are not scrolled
 STREAM_POLL = 0.1  # seconds between looks at the output when it is streamed
 
 
-class TclSession(ContextManaged):
+class TclSession(SessionMixin):
     """One running tool process; scripts go through a file and the runtime's markers."""
 
     def __init__(
@@ -89,7 +89,7 @@ class TclSession(ContextManaged):
         for setup in list(self.setups):
             result = self._run_file(setup)
             if not result.status == "ok":
-                raise SetupError(f"setup {setup} failed again after a restart: {_first_error(result)}")
+                raise SetupError(f"setup {setup} failed again after a restart: {first_error(result)}")
 
     @property
     def alive(self) -> bool:
@@ -102,7 +102,7 @@ class TclSession(ContextManaged):
         result = self._run_file(path)
         if result.status != "ok" or any(d.severity == "error" for d in result.diagnostics):
             raise SetupError(
-                f"setup script {path} failed in {self.profile.name}: {_first_error(result)}; "
+                f"setup script {path} failed in {self.profile.name}: {first_error(result)}; "
                 f"fix the script or run it in the tool by hand."
             )
         self.setups.append(path.resolve())
@@ -121,13 +121,6 @@ class TclSession(ContextManaged):
             return self._run_file(path, on_output=on_output)
         finally:
             path.unlink(missing_ok=True)
-
-    def evaluate(self, command: str) -> str:
-        """Run one command and return its printed output (raises ToolError on failure)."""
-        result = self.run_script(command)
-        if result.status != "ok":
-            raise ToolError(f"{self.profile.name} failed on {command!r}: {_first_error(result)}")
-        return result.output
 
     def version(self) -> str:
         return self.evaluate(self.profile.version_command).strip() if self.profile.version_command else ""
@@ -221,10 +214,3 @@ class TclSession(ContextManaged):
             except (pexpect.TIMEOUT, pexpect.EOF):
                 pass
         self.restart()
-
-
-def _first_error(result: RunResult) -> str:
-    for d in result.diagnostics:
-        if d.severity == "error":
-            return f"line {d.line}: {d.message}"
-    return result.status
