@@ -2,16 +2,18 @@
 
 `copilot explain` and `copilot summarize` take files users point at; empty, binary,
 non-UTF-8 and huge inputs are refused here with one line saying what to pass instead.
+TOML files users maintain (tool profiles, the safety policy) are read by `read_toml`.
 """
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from copilot.errors import InputError
+from copilot.errors import InputError, UsageError
 
 _SNIFF = 8192
 # Control characters that text files do carry; any other in bulk means a binary file.
@@ -83,3 +85,14 @@ def read_text_input(source: str, *, what: str, max_bytes: int,
     if not text.strip():
         raise InputError(f"{name} is empty; pass a {what}.")
     return InputText(name, text.replace("\r\n", "\n").replace("\r", "\n"), path)
+
+
+def read_toml(path: Path, what: str) -> dict:
+    """A TOML file the user maintains (`what`: 'tool profile', 'safety policy'); a UsageError
+    says what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {what} {path}: {exc}; fix or delete it.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"{what} {path} is not valid TOML ({exc}); fix it.") from None

@@ -19,11 +19,11 @@ An allowed command is never run unasked: it counts as modifying, so it needs con
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from copilot.errors import UsageError
+from copilot.input_files import read_toml
 
 # Keys the policy adds to a profile's command rules (see catalog.introspect.classification_rules).
 TEAM, ALLOW, NOTE = "team", "allow", "team_note"
@@ -106,12 +106,7 @@ def read_policy(path: Path | None) -> SafetyPolicy:
     """The team policy in `path`; none (the shipped rules only) when there is no such file."""
     if path is None or not path.is_file():
         return SafetyPolicy()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the safety policy {path}: {exc}; fix or delete it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"safety policy {path} is not valid TOML ({exc}); fix it.") from None
+    data = read_toml(path, "safety policy")
     policy = _table(data, str(path))
     tools = data.get("tools", {})
     if not isinstance(tools, dict) or not all(isinstance(t, dict) for t in tools.values()):

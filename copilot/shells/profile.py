@@ -8,13 +8,13 @@ Profiles are data: adapters/<name>/profile.toml ships with the copilot, and a us
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from copilot import resources
 from copilot.errors import UsageError
+from copilot.input_files import read_toml
 
 SESSION_KINDS = ("tcl", "tcl-batch", "python")
 INTERRUPT_MODES = ("signal", "restart")
@@ -105,12 +105,7 @@ def profile_names(locations=None, enabled_only: bool = False) -> list[str]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read tool profile {path}: {exc}; fix or delete it.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"tool profile {path} is not valid TOML ({exc}); fix it.") from None
+    data = read_toml(path, "tool profile")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise UsageError(f"tool profile {path}: unknown key(s) {', '.join(unknown)}; "
