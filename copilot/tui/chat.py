@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from copilot.tui.messages import AskRequested
+from copilot.tui.messages import AskRequested, take_submitted
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
 FLUSH = 0.05  # seconds between redraws of an answer while it streams
@@ -59,12 +59,7 @@ class ChatPane(Vertical):
         self.query_one("#chat-hint", Static).update(Text("✗ " + error, style="bold"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "ask-input":
-            return
-        event.stop()
-        question = event.value.strip()
-        if question:
-            event.input.value = ""
+        if question := take_submitted(event, "ask-input"):
             self.post_message(AskRequested(question))
 
     # -- called by the app ------------------------------------------------------------------

@@ -6,6 +6,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.message import Message
+from textual.widgets import Input
+
+
+def take_submitted(event: Input.Submitted, input_id: str) -> str:
+    """The text a pane's own input (`input_id`) submitted, stripped; the event stops there and
+    the input is cleared. '' for another input's event (left to bubble) or blank text."""
+    if event.input.id != input_id:
+        return ""
+    event.stop()
+    text = event.value.strip()
+    if text:
+        event.input.value = ""
+    return text
 
 
 @dataclass

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from copilot.tui.editor import ScriptEditor
-from copilot.tui.messages import GenerateRequested
+from copilot.tui.messages import GenerateRequested, take_submitted
 
 ICONS = {"error": "✗", "warning": "!", "info": "i"}
 CHECK_DELAY = 0.6  # seconds of no typing before an edited script is checked again
@@ -61,12 +61,7 @@ class ScriptPane(Vertical):
         return self.editor.text
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "request-input":
-            return
-        event.stop()
-        request = event.value.strip()
-        if request:
-            event.input.value = ""
+        if request := take_submitted(event, "request-input"):
             self.post_message(GenerateRequested(request))
 
     # -- called by the app ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, RichLog, Static
 
-from copilot.tui.messages import CommandTyped
+from copilot.tui.messages import CommandTyped, take_submitted
 
 
 def first_problem(result) -> str:
@@ -56,12 +56,7 @@ class ToolPane(Vertical):
         return self.query_one("#tool-log", RichLog)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "tool-input":
-            return
-        event.stop()
-        command = event.value.strip()
-        if command:
-            event.input.value = ""
+        if command := take_submitted(event, "tool-input"):
             self.post_message(CommandTyped(command))
 
     # -- called by the app ------------------------------------------------------------------
