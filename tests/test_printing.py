@@ -71,3 +71,25 @@ def test_report_does_not_copy_the_constraint_object(app, demo_bench):
     assert result.valid and constraint == "set_false_path -from [get_ports rst_n]"
     assert report.startswith("report_checks -format end") and "rst_n" not in report
     assert "No paths found" not in result.output
+
+
+@needs_sta
+@pytest.mark.parametrize("answer, request_text, wanted", [
+    ("set_clock_uncertainty 0.25 [get_clocks clk] -hold\nset_clock_uncertainty -hold 0.1 [get_clocks clk]\nreport_tns\n",
+     "Set a 0.25 ns hold uncertainty on clk and report TNS.",
+     "set_clock_uncertainty 0.25 [get_clocks clk] -hold\nreport_tns\n"),
+    ("set_false_path -from [get_ports rst_n]\nunset_path_exceptions -from [get_ports rst_n]\nreport_tns\n",
+     "Make every path starting at port rst_n a false path, then report TNS.",
+     "set_false_path -from [get_ports rst_n]\nreport_tns\n"),
+    ("set_case_analysis 0 [get_ports req_op[1]]\nreport_tns\n",
+     "Hold rst_n at logic 1 with case analysis, then report TNS.",
+     "set_case_analysis 1 [get_ports rst_n]\nreport_tns\n"),
+    ('puts [llength [get_cells -filter "ref_name == XNOR2X1" _3*_]]\n',
+     "How many cell instances have a name matching the pattern _3*_ ? Print just the number.",
+     "puts [llength [get_cells _3*_]]\n"),
+])
+def test_copied_details_nobody_asked_for_are_dropped(app, demo_bench, answer, request_text, wanted):
+    """Repeated or undoing constraints, a bus index taken for the request's number, a filter."""
+    _, gen = make_generator(app, demo_bench, [answer])
+    result = gen.generate(request_text)
+    assert result.valid and result.script == wanted

@@ -181,6 +181,11 @@ def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
 _NAME_IN_TEXT = re.compile(r"[A-Za-z_][\w]*(?:\[\d+\])?(?:/[\w]+)?")
 
 
+def has_number(script: str, number: str) -> bool:
+    """The number is a value in the script (not a bus index like `req_op[1]`)."""
+    return bool(re.search(rf"(?<![\w.\[]){re.escape(number)}(?![\w.\]])", script))
+
+
 def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> str:
     """Swap objects and numbers the example used for the ones the request names."""
     tree = parse_tcl(script)
@@ -229,7 +234,7 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     break
     hinted = {h.value for h in facts.hints}
     numbers = [n for n in facts.numbers if n not in hinted
-               and not re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", script)]
+               and not has_number(script, n)]
     for use in tree.commands:
         for w in use.words:
             if not numbers:
@@ -323,6 +328,48 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
     return out
 
 
+_UNDO = re.compile(r"^(unset_|remove_|reset_)")
+
+
+def _extra_constraints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[tuple[int, int]]:
+    """Byte spans of top-level commands the request did not ask for: undoing commands
+    (unset_*, remove_*, reset_*) and repeats of a constraint on the same objects with no
+    report between them; of repeats, the one with the request's numbers is kept."""
+    tree = parse_tcl(script)
+    if tree.syntax:
+        return []
+    extra, seen = [], {}
+    for use in tree.commands:
+        if use.nested or use.start < 0:
+            continue
+        if _is_read(use, catalog, rules):
+            seen = {}  # set, report, set again, report again: a sweep, not a repeat
+            continue
+        if _UNDO.match(use.name) and not facts.wants_undo:
+            extra.append(use)
+            continue
+        key = (use.name, frozenset(w.text for w in use.words if not _NUMBER.match(w.text)))
+        first = seen.setdefault(key, use)
+        if first is not use:
+            numbered = any(any(has_number(w.text, n) for n in facts.numbers) for w in use.words)
+            extra.append(first if numbered and not any(
+                any(has_number(w.text, n) for n in facts.numbers) for w in first.words) else use)
+    return [(u.start, u.end) for u in extra]
+
+
+def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
+    """The script without the constraints nobody asked for; None when there are none."""
+    spans = _extra_constraints(script, facts, catalog, rules)
+    if not spans:
+        return None
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    for start, end in sorted(spans, reverse=True):
+        end = data.find(b"\n", end)
+        data = data[:start] + data[end + 1 if end >= 0 else len(data):]
+    out = data.decode("utf-8")
+    return out if out.strip() else None
+
+
 def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
     i = _flag_at(use, spec, hint.flag)
     if i is None:
@@ -353,6 +400,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score = 0.0
     if modifies(script, catalog, rules) != facts.wants_change:
         score -= 3.0
+    score -= 1.0 * len(_extra_constraints(script, facts, catalog, rules))
     for hint in facts.hints:
         holders = [(u, s) for u, s in reads if hint.flag in s.flags]
         if not holders:
@@ -366,7 +414,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         if m.name.replace("[*]", "") in script:
             score += 0.5
     for number in facts.numbers:
-        if re.search(rf"(?<![\w.]){re.escape(number)}(?![\w.])", script):
+        if has_number(script, number):
             score += 0.5
     used = {u.name.lstrip(":") for u in tree.commands}
     for group in facts.commands:
@@ -423,5 +471,6 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
            apply_hints(base, facts, catalog, rules, prune=True)]
     out += [v for s in list(out) for v in idioms(s, facts)]
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
+    out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

@@ -55,6 +55,7 @@ class RequestFacts:
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
     templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
+    wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
 
 
 @lru_cache(maxsize=8)
@@ -182,7 +183,10 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
     lexicon = load_lexicon(tool)
     lowered = text.lower()
-    wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered)) for key in ("change", "count", "sorted")}
+    wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
+             for key in ("change", "count", "sorted", "undo")}
+    prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
+                                             if not re.search(keep, lowered)}
     mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
@@ -190,6 +194,6 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     printed = [w for t in shapes for w in t.literal_words()]
     wants_print = bool(shapes)
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
-                        frozenset(lexicon.get("prune", [])), wants["change"],
+                        frozenset(prune), wants["change"],
                         command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),
-                        printed, wants_print, wants["count"], wants["sorted"], shapes)
+                        printed, wants_print, wants["count"], wants["sorted"], shapes, wants["undo"])
