@@ -93,3 +93,18 @@ def test_copied_details_nobody_asked_for_are_dropped(app, demo_bench, answer, re
     _, gen = make_generator(app, demo_bench, [answer])
     result = gen.generate(request_text)
     assert result.valid and result.script == wanted
+
+
+def test_print_with_decimals_and_no_template():
+    [t] = shapes("Print the period of clock clk with 3 decimal places.")
+    assert t.implicit and t.default_decimals == 3
+    out = reshape("puts [get_property [get_clocks clk] period]\n", [t])
+    assert out == 'puts [format "%.3f" [get_property [get_clocks clk] period]]\n'
+    assert conformity("report_tns -digits 3\n", [t]) == 0.0  # a report's -digits fits too
+
+
+@needs_sta
+def test_borrowed_print_becomes_puts(app, demo_bench):
+    _, gen = make_generator(app, demo_bench, ["print [get_property [get_clocks clk] period]\n"])
+    result = gen.generate("Print the period of clock clk with 3 decimal places.")
+    assert result.valid and result.output.strip() == "2.000"

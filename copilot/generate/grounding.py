@@ -357,6 +357,18 @@ def _extra_constraints(script: str, facts: RequestFacts, catalog: Catalog, rules
     return [(u.start, u.end) for u in extra]
 
 
+def unalias(script: str, facts: RequestFacts, catalog: Catalog) -> str | None:
+    """Commands the tool does not know renamed to what does the job (`print` -> `puts`)."""
+    tree = parse_tcl(script)
+    edits = []
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    for use in tree.commands:
+        alias = facts.aliases.get(use.name)
+        if alias and catalog.get(use.name) is None and use.start >= 0 and use.name not in tree.procs:
+            edits.append(Edit(use.start, use.start + len(use.name.encode("utf-8")), alias))
+    return _apply(data.decode("utf-8"), edits) if edits else None
+
+
 def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
     """The script without the constraints nobody asked for; None when there are none."""
     spans = _extra_constraints(script, facts, catalog, rules)
@@ -422,10 +434,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score += _report_order(tree, facts)
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
-        score += conformity(script, facts.templates)
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
+    score += conformity(script, facts.templates)
     if facts.wants_count:
         score += 1.0 if "llength" in script else -1.0
     if facts.wants_sorted:
@@ -439,15 +451,13 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
 
 
 def _report_order(tree, facts: RequestFacts) -> float:
-    """-0.5 for each top-level report besides the ones the request names (when it names
-    reports), and for the named commands out of the request's order ("TNS then WNS")."""
+    """-0.5 for each top-level report of a purpose the request does not name (a copied
+    `report_worst_slack` when it asks for TNS and WNS), and for the named commands out of the
+    request's order ("TNS then WNS")."""
     if not facts.commands:
         return 0.0
     top = [u.name for u in tree.commands if not u.nested]
-    named = {c for group in facts.commands for c in group}
-    score = 0.0
-    if any(c.startswith("report_") for c in named):
-        score -= 0.5 * sum(1 for name in top if name.startswith("report_") and name not in named)
+    score = -0.5 * sum(1 for name in top if name.startswith("report_") and name in facts.unnamed)
     firsts = [next(i for i, name in enumerate(top) if name in group)
               for group in facts.commands if any(name in group for name in top)]
     return score - (0.5 if firsts != sorted(firsts) else 0.0)
@@ -466,6 +476,7 @@ def shortfalls(script: str, facts: RequestFacts) -> list[str]:
 def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
              design: DesignFacts | None) -> list[str]:
     """The script adapted to the request: substituted, hinted, and hinted + pruned."""
+    script = unalias(script, facts, catalog) or script
     base = substitute(script, facts, design)
     out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
            apply_hints(base, facts, catalog, rules, prune=True)]

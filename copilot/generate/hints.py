@@ -56,6 +56,8 @@ class RequestFacts:
     wants_sorted: bool = False  # "... sorted by name"
     templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
     wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
+    aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
+    unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
 
 
 @lru_cache(maxsize=8)
@@ -192,8 +194,12 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
     shapes = templates(text, lexicon.get("placeholders", []))
     printed = [w for t in shapes for w in t.literal_words()]
-    wants_print = bool(shapes)
+    wants_print = any(not t.implicit for t in shapes)
+    commands = command_hints(text, lexicon)
+    named = {c for group in commands for c in group}
+    unnamed = frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named)
     return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
                         frozenset(prune), wants["change"],
-                        command_hints(text, lexicon), frozenset(lexicon.get("role_commands", [])),
-                        printed, wants_print, wants["count"], wants["sorted"], shapes, wants["undo"])
+                        commands, frozenset(lexicon.get("role_commands", [])),
+                        printed, wants_print, wants["count"], wants["sorted"], shapes, wants["undo"],
+                        lexicon.get("aliases", {}), unnamed)

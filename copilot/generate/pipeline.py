@@ -237,10 +237,9 @@ class Generator:
         for a in changing:
             for b in reading:
                 script = compose(a.script, b.script, catalog, rules)
-                if script:
+                if script:  # adapted like any candidate (the report may copy the constraint's objects)
                     bonus = 0.1 if "model" in (a.source, b.source) else 0.0
-                    out.append(Candidate(coverage(script, facts, catalog, rules) + bonus, script,
-                                         f"{a.source} + {b.source}"))
+                    out += self._candidates(script, f"{a.source} + {b.source}", facts, bonus)
         return out
 
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:

@@ -30,6 +30,7 @@ class Template:
     parts: tuple[tuple[str, str], ...]  # ("text", literal) | ("slot", placeholder name)
     decimals: tuple[tuple[str, int], ...] = ()  # "P with 1 decimal"
     default_decimals: int | None = None  # "values with 3 decimals": for numeric values
+    implicit: bool = False  # no template given, only "print X with 3 decimals"
 
     @property
     def slots(self) -> list[str]:
@@ -74,7 +75,8 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
 
 
 def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) -> list[Template]:
-    """The printed-line templates the request gives, in order (backticks or `as '...'`)."""
+    """The printed-line templates the request gives, in order (backticks or `as '...'`); with
+    none, "print ... with 3 decimals" gives one implicit template of one value."""
     raw = re.findall(r"`([^`]+)`", text) + re.findall(r"\bas '([^']+)'", text)
     words = set(placeholder_words)
     parsed = []
@@ -92,6 +94,8 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) ->
         parsed.append(parts)
     names = list(dict.fromkeys(v for parts in parsed for k, v in parts if k == "slot"))
     per, default = _decimals(text, names)
+    if not parsed and default is not None and re.search(r"\b(print|puts|display|output)\b", text, re.I):
+        return [Template((("slot", "VALUE"),), (), default, implicit=True)]
     return [Template(tuple(parts), tuple((n, per[n]) for k, n in parts if k == "slot" and n in per), default)
             for parts in parsed]
 
@@ -268,4 +272,6 @@ def conformity(script: str, temps: list[Template]) -> float:
     if not shaped:
         return 0.0
     found = printed_lines(script)
+    if not found and all(t.implicit for t in shaped):
+        return 0.0  # "... with 3 decimals" also fits a report's -digits
     return sum(1.0 if any(follows(p, t) for p in found) else -0.5 for t in shaped)
