@@ -15,6 +15,7 @@ from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
 from copilot.checks.tcl_tree import CommandUse, parse_tcl
 from copilot.generate.hints import Hint, Mention, RequestFacts
+from copilot.generate.loops import every_path, sorted_loop, sweep_values
 from copilot.generate.printing import conformity, reshape
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -325,7 +326,19 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
         if m:
             var, query = m.group(1), m.group(2)
             out.append(f"foreach n [lsort [lmap {var} {query} {{get_full_name ${var}}}]] {{ puts $n }}\n")
+        elif (ordered := sorted_loop(script)) is not None:
+            out.append(ordered)
+    if (swept := sweep_values(script, facts.number_lists)) is not None:
+        out.append(swept)
+    if _many_paths(facts) and (looped := every_path(script)) is not None:
+        out.append(looped)
     return out
+
+
+def _many_paths(facts: RequestFacts) -> bool:
+    """The request asks for several paths ("the 5 worst setup paths")."""
+    return any(h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit() and int(h.value) > 1
+               for h in facts.hints)
 
 
 _UNDO = re.compile(r"^(unset_|remove_|reset_)")
@@ -441,7 +454,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     if facts.wants_count:
         score += 1.0 if "llength" in script else -1.0
     if facts.wants_sorted:
-        score += 1.0 if "lsort" in script else -1.0
+        score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
+    if _many_paths(facts) and "[lindex [find_timing_paths" in script:
+        score -= 0.5  # only the first of the paths asked for
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
     for u, s in reads:
         for flag in facts.prune:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from copilot import resources
 from copilot.checks.design import DesignFacts, tcl_pattern
+from copilot.generate.loops import number_lists
 from copilot.generate.printing import Template, templates
 
 
@@ -58,6 +59,7 @@ class RequestFacts:
     wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
+    number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
 
 
 @lru_cache(maxsize=8)
@@ -202,4 +204,4 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
                         frozenset(prune), wants["change"],
                         commands, frozenset(lexicon.get("role_commands", [])),
                         printed, wants_print, wants["count"], wants["sorted"], shapes, wants["undo"],
-                        lexicon.get("aliases", {}), unnamed)
+                        lexicon.get("aliases", {}), unnamed, number_lists(text))

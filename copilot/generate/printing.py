@@ -17,6 +17,8 @@ from copilot.checks.tcl_tree import parse_tcl
 
 _CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ONE_PER_LINE = re.compile(r"\bone (per|a|on each) line\b|\bone per row\b", re.I)
+_TOGETHER = re.compile(r"\b(together with|along with|with (its|their|the)|and (its|their))\b", re.I)
 _DECIMALS = re.compile(r"(\d+)\s*(?:decimals?|decimal places|digits after the (?:decimal )?point)\b")
 # Values whose text says they are numbers (slack, arrival...): these take the decimals.
 _NUMERIC = re.compile(r"slack|arrival|required|period|delay|latency|uncertainty|derate|expr|"
@@ -76,7 +78,8 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
 
 def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) -> list[Template]:
     """The printed-line templates the request gives, in order (backticks or `as '...'`); with
-    none, "print ... with 3 decimals" gives one implicit template of one value."""
+    none, "print ... with 3 decimals" or "list ..., one per line" give an implicit template
+    of one value."""
     raw = re.findall(r"`([^`]+)`", text) + re.findall(r"\bas '([^']+)'", text)
     words = set(placeholder_words)
     parsed = []
@@ -96,6 +99,8 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) ->
     per, default = _decimals(text, names)
     if not parsed and default is not None and re.search(r"\b(print|puts|display|output)\b", text, re.I):
         return [Template((("slot", "VALUE"),), (), default, implicit=True)]
+    if not parsed and _ONE_PER_LINE.search(text) and not _TOGETHER.search(text):
+        return [Template((("slot", "NAME"),), (), None, implicit=True)]  # "the pins, one per line"
     return [Template(tuple(parts), tuple((n, per[n]) for k, n in parts if k == "slot" and n in per), default)
             for parts in parsed]
 

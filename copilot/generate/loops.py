@@ -1,0 +1,86 @@
+"""Loops adapted to the request: objects in name order, the request's sweep values, every
+path instead of the first.
+
+Each function returns the rewritten script or None; like every adaptation, the result is
+only a candidate that is checked and run before it is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.checks.tcl_tree import parse_tcl
+
+# Commands that return design objects (a loop over them runs in the tool's own order).
+OBJECT_QUERIES = ("all_inputs", "all_outputs", "all_registers", "all_clocks", "get_ports",
+                  "get_pins", "get_cells", "get_nets", "get_clocks", "get_lib_cells")
+_NUM = r"-?\d+(?:\.\d+)?"
+_NUMBER_LIST = re.compile(rf"{_NUM}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+){_NUM})+")
+_FIRST_PATH = re.compile(r"^set (\w+) \[lindex (\[find_timing_paths [^\n]*\]) 0\]$")
+
+
+def number_lists(text: str) -> list[list[str]]:
+    """Runs of numbers the request lists ("over 1.8, 2.0, 2.2 and 2.4 ns")."""
+    return [re.findall(_NUM, m.group(0)) for m in _NUMBER_LIST.finditer(text)]
+
+
+def _foreach_list(use) -> tuple[int, int, str] | None:
+    """(start, end, text) of a `foreach var LIST body` list word."""
+    if use.name != "foreach" or len(use.words) != 3:
+        return None
+    word = use.words[1]
+    return word.start, word.end, word.text
+
+
+def sorted_loop(script: str) -> str | None:
+    """`foreach p [all_inputs] {...}` -> objects in name order (`sta::sort_by_full_name`)."""
+    if "lsort" in script or "sort_by" in script:
+        return None
+    tree = parse_tcl(script)
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    for use in tree.commands:
+        found = _foreach_list(use) if not use.nested else None
+        if found is None:
+            continue
+        start, end, text = found
+        m = re.match(r"^\[(\w+)\b.*\]$", text, re.S)
+        if m and m.group(1) in OBJECT_QUERIES:
+            new = f"[sta::sort_by_full_name {text}]".encode("utf-8")
+            return (data[:start] + new + data[end:]).decode("utf-8")
+    return None
+
+
+def sweep_values(script: str, lists: list[list[str]]) -> str | None:
+    """A loop over a list of numbers takes the request's own list of values."""
+    wanted = next((values for values in lists if len(values) >= 2), None)
+    if wanted is None:
+        return None
+    tree = parse_tcl(script)
+    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    for use in tree.commands:
+        found = _foreach_list(use)
+        if found is None:
+            continue
+        start, end, text = found
+        values = text.strip("{}").split()
+        if len(values) >= 2 and all(re.fullmatch(_NUM, v) for v in values) and values != wanted:
+            new = "{" + " ".join(wanted) + "}"
+            return (data[:start] + new.encode("utf-8") + data[end:]).decode("utf-8")
+    return None
+
+
+def every_path(script: str) -> str | None:
+    """`set pe [lindex [find_timing_paths ...] 0]` and lines using $pe -> a loop over every
+    path (for "the 5 worst paths as ...": the path count itself comes from the hints)."""
+    lines = script.rstrip("\n").split("\n")
+    for i, line in enumerate(lines):
+        m = _FIRST_PATH.match(line.strip())
+        if not m or line != line.lstrip():
+            continue
+        var, query = m.groups()
+        rest = [l for l in lines[i + 1:] if l.strip()]
+        if not rest or not all(f"${var}" in l for l in rest) or any(l != l.lstrip() for l in rest):
+            return None
+        body = "\n".join("  " + l for l in rest)
+        return "\n".join(lines[:i] + [f"foreach {var} {query} {{", body, "}"]) + "\n"
+    return None
