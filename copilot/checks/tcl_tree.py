@@ -54,6 +54,10 @@ class TclTree:
     dynamic: list[tuple[int, str]] = field(default_factory=list)
     source: str = ""  # the script as parsed
 
+    def span(self, start: int, end: int) -> str:
+        """The script's text between two byte offsets of the parse."""
+        return script_bytes(self.source)[start:end].decode("utf-8", "replace")
+
 
 def _parser():
     from tree_sitter_language_pack import get_parser
@@ -90,10 +94,15 @@ def _merge_adjacent(words: list[Word], src: bytes) -> list[Word]:
     return out
 
 
+def script_bytes(text: str) -> bytes:
+    """The bytes the parse's offsets refer to: the script with a final newline (the grammar
+    drops a last command that has none; offsets are unchanged)."""
+    return (text if text.endswith("\n") else text + "\n").encode("utf-8", "replace")
+
+
 def parse_tcl(text: str) -> TclTree:
     """Parse a Tcl script; never raises on any input."""
-    # The grammar drops a last command that has no newline after it; offsets are unchanged.
-    src = (text if text.endswith("\n") else text + "\n").encode("utf-8", "replace")
+    src = script_bytes(text)
     tree = _parser().parse(src)
     out = TclTree(source=text)
     _walk(src, tree.root_node, out, nested=False)

@@ -9,11 +9,11 @@ and every edited candidate is still linted and run before it is accepted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
-from copilot.checks.tcl_tree import CommandUse, parse_tcl
+from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
+from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
 from copilot.generate.loops import every_path, sorted_loop, sweep_values
 from copilot.generate.printing import conformity, reshape
@@ -24,26 +24,6 @@ _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_ne
 ROLE_FLAGS = ("-from", "-to", "-through")
 # `req_a[2]` is a command substitution to tree-sitter but a bus bit to OpenSTA.
 _OBJECT_WORD = re.compile(r"^[\w*]+(\[(\d+|\*)\])?(/[\w*]+)?$")
-
-
-@dataclass
-class Edit:
-    start: int
-    end: int
-    text: str
-
-
-def _apply(script: str, edits: list[Edit]) -> str:
-    data = script.encode("utf-8")
-    taken: list[tuple[int, int]] = []
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if any(e.start < b and a < max(e.end, e.start + 1) for a, b in taken):
-            continue  # overlaps an edit already accepted
-        taken.append((e.start, max(e.end, e.start + 1)))
-    kept = [e for e in edits if (e.start, max(e.end, e.start + 1)) in taken]
-    for e in sorted(kept, key=lambda e: e.start, reverse=True):
-        data = data[:e.start] + e.text.encode("utf-8") + data[e.end:]
-    return data.decode("utf-8")
 
 
 def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
@@ -141,7 +121,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             for flag in prunable:
                 if flag in spec.flags and flag not in wanted:
                     edits += _remove_flag(data, use, spec, flag)
-    return _apply(script, edits) if edits else script
+    return apply_edits(script, edits) if edits else script
 
 
 def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
@@ -243,15 +223,13 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
             if w.literal and _NUMBER.match(w.text) and w.text not in facts.numbers \
                     and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
                 edits.append(Edit(w.start, w.end, numbers.pop(0)))
-    return _apply(script, edits) if edits else script
+    return apply_edits(script, edits) if edits else script
 
 
 def top_level(script: str) -> list[tuple[str, str]]:
     """(command name, source text) of each top-level command, in order."""
     tree = parse_tcl(script)
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    return [(u.name, data[u.start:u.end].decode("utf-8")) for u in tree.commands
-            if not u.nested and u.start >= 0]
+    return [(u.name, tree.span(u.start, u.end)) for u in tree.commands if not u.nested and u.start >= 0]
 
 
 def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | None:
@@ -344,13 +322,16 @@ def _many_paths(facts: RequestFacts) -> bool:
 _UNDO = re.compile(r"^(unset_|remove_|reset_)")
 
 
-def _extra_constraints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[tuple[int, int]]:
-    """Byte spans of top-level commands the request did not ask for: undoing commands
-    (unset_*, remove_*, reset_*) and repeats of a constraint on the same objects with no
-    report between them; of repeats, the one with the request's numbers is kept."""
-    tree = parse_tcl(script)
+def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[CommandUse]:
+    """Top-level commands the request did not ask for: undoing commands (unset_*, remove_*,
+    reset_*) and repeats of a constraint on the same objects with no report between them; of
+    repeats, the one with the request's numbers is kept."""
     if tree.syntax:
         return []
+
+    def numbered(use: CommandUse) -> bool:
+        return any(has_number(w.text, n) for w in use.words for n in facts.numbers)
+
     extra, seen = [], {}
     for use in tree.commands:
         if use.nested or use.start < 0:
@@ -364,34 +345,27 @@ def _extra_constraints(script: str, facts: RequestFacts, catalog: Catalog, rules
         key = (use.name, frozenset(w.text for w in use.words if not _NUMBER.match(w.text)))
         first = seen.setdefault(key, use)
         if first is not use:
-            numbered = any(any(has_number(w.text, n) for n in facts.numbers) for w in use.words)
-            extra.append(first if numbered and not any(
-                any(has_number(w.text, n) for n in facts.numbers) for w in first.words) else use)
-    return [(u.start, u.end) for u in extra]
+            extra.append(first if numbered(use) and not numbered(first) else use)
+    return extra
 
 
 def unalias(script: str, facts: RequestFacts, catalog: Catalog) -> str | None:
     """Commands the tool does not know renamed to what does the job (`print` -> `puts`)."""
     tree = parse_tcl(script)
-    edits = []
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    for use in tree.commands:
-        alias = facts.aliases.get(use.name)
-        if alias and catalog.get(use.name) is None and use.start >= 0 and use.name not in tree.procs:
-            edits.append(Edit(use.start, use.start + len(use.name.encode("utf-8")), alias))
-    return _apply(data.decode("utf-8"), edits) if edits else None
+    edits = [Edit(use.start, use.start + len(use.name.encode("utf-8")), facts.aliases[use.name])
+             for use in tree.commands if use.name in facts.aliases and catalog.get(use.name) is None
+             and use.start >= 0 and use.name not in tree.procs]
+    return apply_edits(script, edits) if edits else None
 
 
 def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
     """The script without the constraints nobody asked for; None when there are none."""
-    spans = _extra_constraints(script, facts, catalog, rules)
-    if not spans:
+    tree = parse_tcl(script)
+    extra = _extra_constraints(tree, facts, catalog, rules)
+    if not extra:
         return None
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    for start, end in sorted(spans, reverse=True):
-        end = data.find(b"\n", end)
-        data = data[:start] + data[end + 1 if end >= 0 else len(data):]
-    out = data.decode("utf-8")
+    data = script_bytes(script)
+    out = apply_edits(script, [Edit(u.start, data.find(b"\n", u.end) + 1, "") for u in extra])
     return out if out.strip() else None
 
 
@@ -425,7 +399,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score = 0.0
     if modifies(script, catalog, rules) != facts.wants_change:
         score -= 3.0
-    score -= 1.0 * len(_extra_constraints(script, facts, catalog, rules))
+    score -= 1.0 * len(_extra_constraints(tree, facts, catalog, rules))
     for hint in facts.hints:
         holders = [(u, s) for u, s in reads if hint.flag in s.flags]
         if not holders:

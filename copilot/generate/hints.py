@@ -51,8 +51,6 @@ class RequestFacts:
     wants_change: bool = False  # the request asks to set or change constraints or the design
     commands: list[tuple[str, ...]] = field(default_factory=list)  # one of each must be used
     role_commands: frozenset[str] = frozenset()  # constraint commands whose -from/-to follow the request
-    printed: list[str] = field(default_factory=list)  # literal words of a requested `FORMAT`
-    wants_print: bool = False  # the request gives an output format: the script must puts it
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
     templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
@@ -60,6 +58,16 @@ class RequestFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
+
+    @property
+    def wants_print(self) -> bool:
+        """The request spells out an output format: the script must puts it."""
+        return any(not t.implicit for t in self.templates)
+
+    @property
+    def printed(self) -> list[str]:
+        """The literal words of the requested output lines."""
+        return [w for t in self.templates for w in t.literal_words()]
 
 
 @lru_cache(maxsize=8)
@@ -194,14 +202,14 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
-    shapes = templates(text, lexicon.get("placeholders", []))
-    printed = [w for t in shapes for w in t.literal_words()]
-    wants_print = any(not t.implicit for t in shapes)
     commands = command_hints(text, lexicon)
     named = {c for group in commands for c in group}
-    unnamed = frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named)
-    return RequestFacts(flag_hints(text, lexicon), mentions, numbers,
-                        frozenset(prune), wants["change"],
-                        commands, frozenset(lexicon.get("role_commands", [])),
-                        printed, wants_print, wants["count"], wants["sorted"], shapes, wants["undo"],
-                        lexicon.get("aliases", {}), unnamed, number_lists(text))
+    return RequestFacts(
+        hints=flag_hints(text, lexicon), mentions=mentions, numbers=numbers, prune=frozenset(prune),
+        wants_change=wants["change"], commands=commands,
+        role_commands=frozenset(lexicon.get("role_commands", [])),
+        wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"],
+        templates=templates(text, lexicon.get("placeholders", [])),
+        aliases=lexicon.get("aliases", {}),
+        unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),
+        number_lists=number_lists(text))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from copilot.checks.tcl_tree import parse_tcl
+from copilot.generate.edits import Edit, apply_edits
 
 # Commands that return design objects (a loop over them runs in the tool's own order).
 OBJECT_QUERIES = ("all_inputs", "all_outputs", "all_registers", "all_clocks", "get_ports",
@@ -36,17 +37,14 @@ def sorted_loop(script: str) -> str | None:
     """`foreach p [all_inputs] {...}` -> objects in name order (`sta::sort_by_full_name`)."""
     if "lsort" in script or "sort_by" in script:
         return None
-    tree = parse_tcl(script)
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    for use in tree.commands:
+    for use in parse_tcl(script).commands:
         found = _foreach_list(use) if not use.nested else None
         if found is None:
             continue
         start, end, text = found
         m = re.match(r"^\[(\w+)\b.*\]$", text, re.S)
         if m and m.group(1) in OBJECT_QUERIES:
-            new = f"[sta::sort_by_full_name {text}]".encode("utf-8")
-            return (data[:start] + new + data[end:]).decode("utf-8")
+            return apply_edits(script, [Edit(start, end, f"[sta::sort_by_full_name {text}]")])
     return None
 
 
@@ -55,17 +53,14 @@ def sweep_values(script: str, lists: list[list[str]]) -> str | None:
     wanted = next((values for values in lists if len(values) >= 2), None)
     if wanted is None:
         return None
-    tree = parse_tcl(script)
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    for use in tree.commands:
+    for use in parse_tcl(script).commands:
         found = _foreach_list(use)
         if found is None:
             continue
         start, end, text = found
         values = text.strip("{}").split()
         if len(values) >= 2 and all(re.fullmatch(_NUM, v) for v in values) and values != wanted:
-            new = "{" + " ".join(wanted) + "}"
-            return (data[:start] + new.encode("utf-8") + data[end:]).decode("utf-8")
+            return apply_edits(script, [Edit(start, end, "{" + " ".join(wanted) + "}")])
     return None
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from copilot.checks.tcl_tree import parse_tcl
+from copilot.checks.tcl_tree import parse_tcl, script_bytes
+from copilot.generate.edits import Edit, apply_edits
 
 _CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -154,19 +155,18 @@ def printed_lines(script: str) -> list[Printed]:
     tree = parse_tcl(script)
     if tree.syntax:
         return []
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
     formats = {u.start: u for u in tree.commands if u.name == "format"}
     out = []
     for use in tree.commands:
         if use.name != "puts" or len(use.words) != 1 or use.start < 0:
             continue
         word = use.words[0]
-        text = data[word.start:word.end].decode("utf-8")
+        text = tree.span(word.start, word.end)
         fmt = formats.get(word.start + 1) if text.startswith("[format ") else None
         if fmt is not None and text.endswith("]") and fmt.words and fmt.words[0].literal:
             spec = fmt.words[0].text
             convs = [m for m in _CONVERSION.finditer(spec) if m.group(0) != "%%"]
-            args = [data[w.start:w.end].decode("utf-8") for w in fmt.words[1:]]
+            args = [tree.span(w.start, w.end) for w in fmt.words[1:]]
             if len(convs) != len(args) or "*" in spec:
                 continue
             shape = _CONVERSION.sub(lambda m: "%" if m.group(0) == "%%" else "{}", spec)
@@ -214,11 +214,11 @@ def render(template: Template, values: list[str], conversions: list[str]) -> str
     return f'puts [format "{"".join(spec)}" {" ".join(values)}]'
 
 
-def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[tuple[int, int, str]]:
+def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edit]:
     shaped = [t for t in temps if t.slots]
     if not shaped or not found:
         return []
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
+    data = script_bytes(script)
 
     def indent(p: Printed) -> str:
         line_start = data.rfind(b"\n", 0, p.start) + 1
@@ -226,11 +226,11 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[tup
 
     if len(shaped) == 1:  # every line of that shape (a loop's rows, a list of values)
         t = shaped[0]
-        return [(p.start, p.end, render(t, p.values, p.conversions))
+        return [Edit(p.start, p.end, render(t, p.values, p.conversions))
                 for p in found if len(p.values) == len(t.slots)]
     with_values = [p for p in found if p.values]
     if len(with_values) == len(shaped) and all(len(p.values) == len(t.slots) for p, t in zip(with_values, shaped)):
-        return [(p.start, p.end, render(t, p.values, p.conversions)) for p, t in zip(with_values, shaped)]
+        return [Edit(p.start, p.end, render(t, p.values, p.conversions)) for p, t in zip(with_values, shaped)]
     for p in with_values:  # one line with every value: one line per template
         if len(p.values) == sum(len(t.slots) for t in shaped):
             lines, at = [], 0
@@ -238,7 +238,7 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[tup
                 n = len(t.slots)
                 lines.append(render(t, p.values[at:at + n], p.conversions[at:at + n]))
                 at += n
-            return [(p.start, p.end, ("\n" + indent(p)).join(lines))]
+            return [Edit(p.start, p.end, ("\n" + indent(p)).join(lines))]
     return []
 
 
@@ -247,10 +247,7 @@ def reshape(script: str, temps: list[Template]) -> str | None:
     edits = _edits(script, printed_lines(script), temps)
     if not edits:
         return None
-    data = (script if script.endswith("\n") else script + "\n").encode("utf-8")
-    for start, end, text in sorted(edits, reverse=True):
-        data = data[:start] + text.encode("utf-8") + data[end:]
-    out = data.decode("utf-8")
+    out = apply_edits(script, edits)
     return out if out.strip() != script.strip() else None
 
 
