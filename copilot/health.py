@@ -12,6 +12,16 @@ from copilot.context import AppContext
 from copilot.errors import CopilotError
 
 LIBERTY = Path("/usr/share/qflow/tech/osu018/osu018_stdcells.lib")
+PORTABLE_BUILD = ('CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON" '
+                  "pip install --force-reinstall --no-deps --no-cache-dir llama-cpp-python")
+# Load the model and decode a few tokens in a child process: a llama.cpp built for CPU
+# features this machine lacks (or mis-detects, e.g. AMX in some VMs) dies with SIGSEGV/SIGILL,
+# which must become a doctor line, not a crashed copilot.
+_SMOKE = """
+import sys, llama_cpp
+m = llama_cpp.Llama(sys.argv[1], n_ctx=128, n_gpu_layers=0, verbose=False)
+m("set_load", max_tokens=2)
+"""
 
 
 @dataclass
@@ -83,7 +93,33 @@ def _llama(app: AppContext) -> Check:
     where = "all layers on GPU" if layers == -1 else f"{layers} layers on GPU" if layers else "CPU"
     detail = (f"llama-cpp-python {llama_cpp.__version__}; GPU build: {'yes' if gpu else 'no'}; "
               f"GPU present: {'yes' if gpu_present() else 'no'}; runs on {where}")
+    crashed = _smoke(app)
+    if crashed:
+        return Check("llama.cpp", "FAIL", f"{detail}; {crashed}", f"rebuild it portably: {PORTABLE_BUILD}")
     return Check("llama.cpp", "ok", detail)
+
+
+def _smoke(app: AppContext) -> str:
+    """'' when the model decodes in a child process, else what went wrong."""
+    import signal
+    import subprocess
+    import sys
+
+    from copilot.model.registry import model_path
+
+    path = model_path(app)
+    if not path.is_file():
+        return ""  # the model check reports it
+    try:
+        done = subprocess.run([sys.executable, "-c", _SMOKE, str(path)], capture_output=True,
+                              text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        return "decoding two tokens took over 120 s"
+    if done.returncode < 0:
+        return f"decoding crashed ({signal.Signals(-done.returncode).name})"
+    if done.returncode:
+        return f"decoding failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
+    return ""
 
 
 def _embeddings(app: AppContext) -> Check:

@@ -35,6 +35,11 @@ if ! $PY -c "import torch" 2>/dev/null; then
   $PY -m pip install -q --upgrade pip
   $PY -m pip install -q torch==2.13.0
 fi
+# A portable x86-64-v3 llama.cpp: a -march=native build segfaults on some VMs (seen with
+# AMX/AVX-512 hosts), and a cached wheel built natively on one machine may not run on another.
+if [ "$(uname -m)" = x86_64 ] && [ -z "${CMAKE_ARGS:-}" ]; then
+  export CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+fi
 echo "== pip install eda-copilot[full,server,test] (llama-cpp-python compiles once, then comes from pip's cache)"
 $PY -m pip install -q -e '.[full,server,test]'
 
