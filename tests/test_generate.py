@@ -78,7 +78,8 @@ def test_retrieved_example_is_adapted_to_the_request(app, demo_bench):
     result = gen.generate("list the 3 worst hold paths to port resp_valid as a summary")
     assert result.valid and result.ran
     script = result.script
-    assert "-path_delay min" in script and "-group_count 3" in script
+    # One endpoint: 3 paths to it is -endpoint_count (-group_count 3 would still show one).
+    assert "-path_delay min" in script and "-endpoint_count 3" in script and "-group_count" not in script
     assert "-format summary" in script and "resp_valid" in script and "busy" not in script
 
 

@@ -26,10 +26,15 @@ ROLE_FLAGS = ("-from", "-to", "-through")
 _OBJECT_WORD = re.compile(r"^[\w*]+(\[(\d+|\*)\])?(/[\w*]+)?$")
 
 
+def _kind(name: str, catalog: Catalog, rules: dict) -> str:
+    """read | modify | '' (Tcl itself: puts, set, foreach...)."""
+    spec = catalog.get(name)
+    kind = classify(name, rules)
+    return kind if kind != "unknown" else (spec.kind if spec else "")
+
+
 def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
-    spec = catalog.get(use.name)
-    kind = classify(use.name, rules)
-    return (kind if kind != "unknown" else (spec.kind if spec else "")) == "read"
+    return _kind(use.name, catalog, rules) == "read"
 
 
 def _flag_at(use: CommandUse, spec, flag: str) -> int | None:
@@ -82,8 +87,10 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
         return script
     data = script.encode("utf-8")
     edits: list[Edit] = []
-    wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions if m.role}
-    roles = {m.role: m for m in reversed(facts.mentions) if m.role}
+    # -fall_to takes the -to object: the role moves to the replacing flag.
+    moved = {h.replaces: h.flag for h in facts.hints if h.replaces}
+    roles = {moved.get(m.role, m.role): m for m in reversed(facts.mentions) if m.role}
+    wanted = {h.flag for h in facts.hints if not h.replaces} | set(roles)
     changed = _changed_words(tree, catalog, rules)
     for use in tree.commands:
         spec = catalog.get(use.name)
@@ -96,7 +103,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             hints = [h for h in facts.hints if not h.only or use.name in h.only]
         done: set[str] = set()
         for hint in hints:
-            if hint.flag not in spec.flags or hint.flag in done:
+            if hint.flag not in spec.flags or hint.flag in done or hint.replaces:
                 continue
             done.add(hint.flag)
             value = _list_value(facts.hints, use, spec, hint.flag) if hint.list_value else hint.value
@@ -110,24 +117,27 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
                 if role in spec.flags and not _names_object(use, spec, role, mention):
                     edits += _set_flag(use, spec, role, mention.query())
+                    old = next((r for r, f in moved.items() if f == role and r in spec.flags), "")
+                    if old:
+                        edits += _remove_flag(data, use, spec, old)
         if prune and reads:  # a report copying the constraint's object ("false path from rst_n")
             for flag in ROLE_FLAGS:
-                i = _flag_at(use, spec, flag) if flag in spec.flags else None
+                i = _flag_at(use, spec, flag) if flag in spec.flags and not spec.flags[flag].required else None
                 if i is not None and i + 1 < len(use.words) and \
                         _constraint_only(use.words[i + 1].text, facts, changed):
                     edits += _remove_flag(data, use, spec, flag)
         if prune:
             prunable = facts.prune if reads else facts.prune & set(ROLE_FLAGS) if use.name in facts.role_commands else set()
             for flag in prunable:
-                if flag in spec.flags and flag not in wanted:
+                if flag in spec.flags and flag not in wanted and not spec.flags[flag].required:
                     edits += _remove_flag(data, use, spec, flag)
     return apply_edits(script, edits) if edits else script
 
 
 def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
     """The words of the script's top-level commands that change the design."""
-    return " ".join(w.text for u in tree.commands if not u.nested and not _is_read(u, catalog, rules)
-                    for w in u.words)
+    return " ".join(w.text for u in tree.commands
+                    if not u.nested and _kind(u.name, catalog, rules) == "modify" for w in u.words)
 
 
 def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
@@ -168,7 +178,8 @@ def has_number(script: str, number: str) -> bool:
 
 
 def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> str:
-    """Swap objects and numbers the example used for the ones the request names."""
+    """Swap objects and numbers the example used for the ones the request names (the same
+    example object gets the same replacement wherever it appears)."""
     tree = parse_tcl(script)
     if tree.syntax:
         return script
@@ -176,12 +187,22 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
     named = {m.name for m in facts.mentions} | {m.name.replace("[*]", "") for m in facts.mentions}
     spare = [m for m in facts.mentions if m.name.replace("[*]", "") not in script]
     kinds = _design_kinds(design)
+    swapped: dict[str, str] = {}  # example object -> the request's
+
+    def take(old: str, match: Mention, text: str) -> str:
+        spare.remove(match)
+        swapped[old] = text
+        return text
+
     for use in tree.commands:
         query_kind = _QUERIES.get(use.name)
         for w in use.words:
-            if not spare:
-                break
             if w.text.startswith("-") or w.text in named:
+                continue
+            if w.text in swapped:
+                edits.append(Edit(w.start, w.end, swapped[w.text]))
+                continue
+            if not spare:
                 continue
             if query_kind and " " not in w.text.strip() and (w.literal or _OBJECT_WORD.match(w.text)):
                 match = next((m for m in spare if m.kind == query_kind), None)
@@ -190,13 +211,19 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     cell = next((m for m in spare if m.kind == "cell" and "*" not in m.name), None)
                     pin = f"{cell.name}/{w.text.split('/', 1)[1]}" if cell else ""
                     if cell and (design is None or pin in design.pins):
-                        spare.remove(cell)
-                        edits.append(Edit(w.start, w.end, pin))
+                        edits.append(Edit(w.start, w.end, take(w.text, cell, pin)))
                         continue
+                if match is None and len(use.words) == 1 and query_kind != "clock" and \
+                        not any(m.kind == query_kind for m in facts.mentions):
+                    # The example queried a port where the request names pins: swap the query.
+                    match = next((m for m in spare if m.kind in ("port", "pin", "cell", "net")
+                                  and not m.role), None)
+                    if match is not None:
+                        spare.remove(match)
+                        edits.append(Edit(use.start, use.end, match.query()[1:-1]))
+                    continue
                 if match is not None:
-                    spare.remove(match)
-                    text = f"{{{match.name}}}" if "[" in match.name else match.name
-                    edits.append(Edit(w.start, w.end, text))
+                    edits.append(Edit(w.start, w.end, take(w.text, match, match.tcl_name())))
                 continue
             if w.literal and w.kind in ("quoted_word", "braced_word", "simple_word"):
                 # Names inside strings: `-filter "ref_name == XNOR2X1"`, `report_net _051_`.
@@ -205,13 +232,21 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     kind = kinds.get(m.group(0))
                     if kind is None or m.group(0) in named:
                         continue
-                    match = next((s for s in spare if s.kind == kind and "*" not in s.name), None)
+                    glob = re.search(r"==\s*$", raw[:m.start()])
+                    match = next((s for s in spare if s.kind == kind and ("*" not in s.name or glob)), None)
                     if match is None:
                         continue
                     spare.remove(match)
-                    offset = len(raw[:m.start()].encode("utf-8")) + (w.end - w.start - len(raw.encode("utf-8"))) // 2
-                    start = w.start + offset
-                    edits.append(Edit(start, start + len(m.group(0).encode("utf-8")), match.name))
+                    pad = (w.end - w.start - len(raw.encode("utf-8"))) // 2  # the word's quote or brace
+                    a = w.start + pad + len(raw[:m.start()].encode("utf-8"))
+                    b = a + len(m.group(0).encode("utf-8"))
+                    if "*" in match.name and glob:  # a pattern: == becomes the glob match =~
+                        a = w.start + pad + len(raw[:glob.start()].encode("utf-8"))
+                        edits.append(Edit(a, b, "=~ " + match.name))
+                    else:
+                        edits.append(Edit(a, b, match.name))
+                        if m.group(0) == raw:
+                            swapped[raw] = match.name
                     break
     hinted = {h.value for h in facts.hints}
     numbers = [n for n in facts.numbers if n not in hinted
@@ -324,14 +359,18 @@ _UNDO = re.compile(r"^(unset_|remove_|reset_)")
 
 def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[CommandUse]:
     """Top-level commands the request did not ask for: undoing commands (unset_*, remove_*,
-    reset_*) and repeats of a constraint on the same objects with no report between them; of
-    repeats, the one with the request's numbers is kept."""
+    reset_*), constraints of a purpose the lexicon knows but the request does not name (a
+    copied set_input_delay when it asks for a clock), and repeats of a constraint on the same
+    objects with no report between them; of repeats, the one with the request's numbers is kept."""
     if tree.syntax:
         return []
 
     def numbered(use: CommandUse) -> bool:
         return any(has_number(w.text, n) for w in use.words for n in facts.numbers)
 
+    # Other-purpose constraints are extra only beside one the request names.
+    named = any(_kind(u.name, catalog, rules) == "modify" and u.name not in facts.unnamed
+                for u in tree.commands if not u.nested)
     extra, seen = [], {}
     for use in tree.commands:
         if use.nested or use.start < 0:
@@ -339,7 +378,7 @@ def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rul
         if _is_read(use, catalog, rules):
             seen = {}  # set, report, set again, report again: a sweep, not a repeat
             continue
-        if _UNDO.match(use.name) and not facts.wants_undo:
+        if (_UNDO.match(use.name) and not facts.wants_undo) or (named and use.name in facts.unnamed):
             extra.append(use)
             continue
         key = (use.name, frozenset(w.text for w in use.words if not _NUMBER.match(w.text)))
@@ -355,6 +394,27 @@ def unalias(script: str, facts: RequestFacts, catalog: Catalog) -> str | None:
     edits = [Edit(use.start, use.start + len(use.name.encode("utf-8")), facts.aliases[use.name])
              for use in tree.commands if use.name in facts.aliases and catalog.get(use.name) is None
              and use.start >= 0 and use.name not in tree.procs]
+    return apply_edits(script, edits) if edits else None
+
+
+def virtual_clock(script: str, facts: RequestFacts, catalog: Catalog) -> str | None:
+    """"A virtual clock": the copied create_clock's source objects (and -add) removed."""
+    spec = catalog.get("create_clock")
+    if not facts.wants_virtual or spec is None:
+        return None
+    tree = parse_tcl(script)
+    edits: list[Edit] = []
+    for use in tree.commands:
+        if use.name != "create_clock":
+            continue
+        words, i = use.words, 0
+        while i < len(words):
+            flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
+            if flag is not None and flag.name != "-add":
+                i += 2 if flag.takes_value else 1
+                continue
+            edits.append(Edit(words[i - 1].end if i else words[i].start, words[i].end, ""))
+            i += 1
     return apply_edits(script, edits) if edits else None
 
 
@@ -382,12 +442,7 @@ def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
 
 
 def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
-    for use in parse_tcl(script).commands:
-        spec = catalog.get(use.name)
-        kind = classify(use.name, rules)
-        if (kind if kind != "unknown" else (spec.kind if spec else "")) == "modify":
-            return True
-    return False
+    return any(_kind(use.name, catalog, rules) == "modify" for use in parse_tcl(script).commands)
 
 
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
@@ -400,8 +455,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     if modifies(script, catalog, rules) != facts.wants_change:
         score -= 3.0
     score -= 1.0 * len(_extra_constraints(tree, facts, catalog, rules))
+    every = [(u, catalog.get(u.name)) for u in tree.commands if catalog.get(u.name) is not None]
     for hint in facts.hints:
-        holders = [(u, s) for u, s in reads if hint.flag in s.flags]
+        pool = [(u, s) for u, s in every if u.name in hint.only] if hint.only else reads
+        holders = [(u, s) for u, s in pool if hint.flag in s.flags]
         if not holders:
             score -= 1.0
         elif any(_has_value(u, s, hint) for u, s in holders):
@@ -425,8 +482,12 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
     score += conformity(script, facts.templates)
+    if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
+        score -= 1.0  # a virtual clock has no source objects
     if facts.wants_count:
         score += 1.0 if "llength" in script else -1.0
+        if not facts.wants_each and _prints_in_loop(tree):
+            score -= 1.0  # "how many ...": one number, not a line per object
     if facts.wants_sorted:
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
     if _many_paths(facts) and "[lindex [find_timing_paths" in script:
@@ -437,6 +498,12 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                 score -= 0.5
     return score
+
+
+def _prints_in_loop(tree: TclTree) -> bool:
+    loops = [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
+    return any(u.name == "puts" and any(loop.start < u.start < loop.end for loop in loops)
+               for u in tree.commands)
 
 
 def _report_order(tree, facts: RequestFacts) -> float:
@@ -472,5 +539,6 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out += [v for s in list(out) for v in idioms(s, facts)]
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
+    out += [v for s in list(out) if (v := virtual_clock(s, facts, catalog))]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

@@ -23,6 +23,7 @@ class Hint:
     list_value: bool = False
     only: tuple[str, ...] = ()  # commands it applies to even when they change the design
     rivals: tuple[str, ...] = ()  # other flags of its group: set this one, drop those
+    replaces: str = ""  # a role flag whose object this flag takes instead (-to -> -fall_to)
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,11 @@ class Mention:
         """The Tcl object query for it: `[get_ports {req_a[3]}]`, `[get_pins _322_/D]`..."""
         cmd = {"port": "get_ports", "pin": "get_pins", "cell": "get_cells", "net": "get_nets",
                "clock": "get_clocks", "lib_cell": "get_lib_cells"}[self.kind]
-        name = f"{{{self.name}}}" if any(c in self.name for c in "[]") else self.name
-        return f"[{cmd} {name}]"
+        return f"[{cmd} {self.tcl_name()}]"
+
+    def tcl_name(self) -> str:
+        """The name as one Tcl word: braced when it holds brackets or several names."""
+        return f"{{{self.name}}}" if any(c in self.name for c in "[] ") else self.name
 
 
 @dataclass
@@ -53,6 +57,8 @@ class RequestFacts:
     role_commands: frozenset[str] = frozenset()  # constraint commands whose -from/-to follow the request
     wants_count: bool = False  # "how many ..."
     wants_sorted: bool = False  # "... sorted by name"
+    wants_each: bool = False  # "for each port", "one per line": a line per object
+    wants_virtual: bool = False  # "a virtual clock": create_clock without source objects
     templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
     wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
@@ -116,8 +122,20 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
         seen.add(rule["group"])
         rivals = tuple(sorted({r["flag"] for r in lexicon["hint"]
                                if r["group"] == rule["group"] and r["flag"] != rule["flag"]}))
-        out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals))
+        out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals,
+                        rule.get("replaces", "")))
     return out
+
+
+def _per_endpoint(hints: list[Hint], mentions: list[Mention]) -> list[Hint]:
+    """"The 3 worst paths into pin X": one endpoint, so the count is paths per endpoint
+    (-group_count 3 would still show one path)."""
+    ends = [m for m in mentions if m.role == "-to"]
+    single = len(ends) == 1 and ends[0].kind in ("pin", "port") and not any(c in ends[0].name for c in "*?")
+    counts = [h for h in hints if h.flag == "-group_count"]
+    if not single or not counts or any(h.flag == "-endpoint_count" for h in hints):
+        return hints
+    return [Hint("-endpoint_count", h.value, rivals=("-group_count",)) if h in counts else h for h in hints]
 
 
 # Words that name kinds of objects: a plain word like `count` or `busy` is taken for a design
@@ -155,10 +173,41 @@ def _kind_of(token: str, design: DesignFacts | None, lowered_before: str) -> tup
     return None
 
 
+# "the clock pin of _332_", "the Q outputs of the op registers _322_ and _323_".
+_PIN_OF = re.compile(r"\b(clock|[A-Z][A-Z0-9]{0,5})\s+(?:pins?|outputs?|inputs?)\s+of\b")
+
+
+def pin_of_cells(text: str, design: DesignFacts | None, clock_pins: list[str]) -> list[tuple[Mention, list[str]]]:
+    """(pin mention, the cell names it consumes) for each "PIN of CELLS" phrase whose pins
+    exist in the design; the cells are the design's instance names among the next few words."""
+    if design is None:
+        return []
+    found = []
+    pins, cells_of_design = set(design.pins), set(design.cells)
+    for m in _PIN_OF.finditer(text):
+        cells: list[str] = []
+        for word in re.findall(r"[\w\[\]/*]+", text[m.end():m.end() + 80])[:8]:
+            if word in cells_of_design:
+                cells.append(word)
+            elif cells and word != "and":
+                break
+        if not cells:
+            continue
+        names = clock_pins if m.group(1).lower() == "clock" else [m.group(1)]
+        chosen = [next((f"{c}/{n}" for n in names if f"{c}/{n}" in pins), "") for c in cells]
+        if all(chosen):
+            found.append((Mention(" ".join(chosen), "pin"), cells))
+    return found
+
+
 def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str],
-                    wants_change: bool = False) -> list[Mention]:
+                    wants_change: bool = False, clock_pins: list[str] | None = None) -> list[Mention]:
     """Design objects named in the request, each with the role its preceding words give."""
     out: list[Mention] = []
+    consumed: set[str] = set()
+    for pin, cells in pin_of_cells(text, design, clock_pins or []):
+        out.append(pin)
+        consumed.update(cells)
     for m in _OBJECT.finditer(text):
         token = m.group(0)
         if len(token) < 2 and token != "*":
@@ -172,6 +221,8 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         if found is None:
             continue
         kind, name = found
+        if name in consumed:
+            continue
         role = ""
         tail = " ".join(before.split(" ")[-4:])
         for flag, pattern in roles.items():
@@ -192,23 +243,32 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     return out
 
 
+def _as_patterns(text: str) -> str:
+    """"names starting with NAND" -> "NAND*", "ending with _reg" -> "*_reg": glob patterns
+    the design can be matched against."""
+    text = re.sub(r"\b(start(?:s|ing)?|begin(?:s|ning)?) with ([A-Za-z_][\w]*)\b(?![*\[/])", r"\1 with \2*", text)
+    return re.sub(r"\b(end(?:s|ing)?) (with|in) ([A-Za-z_][\w]*)\b(?![*\[/])", r"\1 \2 *\3", text)
+
+
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("change", "count", "sorted", "undo")}
+             for key in ("change", "count", "sorted", "undo", "each", "virtual")}
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
                                              if not re.search(keep, lowered)}
-    mentions = object_mentions(text, design, lexicon.get("roles", {}), wants["change"])
+    mentions = object_mentions(_as_patterns(text), design, lexicon.get("roles", {}), wants["change"],
+                               lexicon.get("clock_pins", []))
     names = " ".join(m.name for m in mentions)
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
     commands = command_hints(text, lexicon)
     named = {c for group in commands for c in group}
     return RequestFacts(
-        hints=flag_hints(text, lexicon), mentions=mentions, numbers=numbers, prune=frozenset(prune),
+        hints=_per_endpoint(flag_hints(text, lexicon), mentions), mentions=mentions, numbers=numbers, prune=frozenset(prune),
         wants_change=wants["change"], commands=commands,
         role_commands=frozenset(lexicon.get("role_commands", [])),
-        wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"],
+        wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
+        wants_virtual=wants["virtual"],
         templates=templates(text, lexicon.get("placeholders", [])),
         aliases=lexicon.get("aliases", {}),
         unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),

@@ -1,0 +1,75 @@
+"""What a request's wording says about objects and flags, and how candidates follow it."""
+
+from __future__ import annotations
+
+from conftest import needs_sta
+from copilot.generate.edits import Edit, apply_edits
+from copilot.generate.grounding import substitute, variants
+from copilot.generate.hints import analyse_request
+from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
+
+
+def test_repeated_or_overlapping_edits_apply_once_and_insertions_all_apply():
+    script = "report_checks -from x -to y\n"
+    drop = Edit(13, 21, "")
+    assert apply_edits(script, [drop, Edit(13, 21, "")]) == "report_checks -to y\n"
+    assert apply_edits(script, [Edit(27, 27, " -a"), Edit(27, 27, " -b")]) == "report_checks -from x -to y -a -b\n"
+    assert apply_edits(script, [drop, Edit(15, 18, "-through")]) == "report_checks -to y\n"
+
+
+@needs_sta
+def test_pins_of_cells_and_patterns_become_objects(demo_bench):
+    facts = analyse_request("force the Q outputs of the op registers _322_ and _323_ to 0, then "
+                            "add latency on the clock pin of _332_", "opensta", demo_bench.design)
+    assert [(m.name, m.kind) for m in facts.mentions] == [("_322_/Q _323_/Q", "pin"), ("_332_/CLK", "pin")]
+    assert facts.mentions[0].query() == "[get_pins {_322_/Q _323_/Q}]"
+    facts = analyse_request("count the cells whose ref_name starts with NAND", "opensta", demo_bench.design)
+    assert [(m.name, m.kind) for m in facts.mentions] == [("NAND*", "lib_cell")]
+    script = 'puts [llength [get_cells -filter "ref_name == XNOR2X1" *]]\n'
+    assert substitute(script, facts, demo_bench.design) == \
+        'puts [llength [get_cells -filter "ref_name =~ NAND*" *]]\n'
+
+
+@needs_sta
+def test_one_example_object_gets_one_replacement_everywhere(demo_bench):
+    facts = analyse_request("arrival and slack at pin _332_/D", "opensta", demo_bench.design)
+    assert substitute("report_arrival _329_/D\nreport_slack _329_/D\n", facts, demo_bench.design) == \
+        "report_arrival _332_/D\nreport_slack _332_/D\n"
+    facts = analyse_request("set case analysis 0 on the Q pins of _322_ and _323_", "opensta", demo_bench.design)
+    assert substitute("set_case_analysis 0 [get_ports req_op[1]]\n", facts, demo_bench.design) == \
+        "set_case_analysis 0 [get_pins {_322_/Q _323_/Q}]\n"
+
+
+@needs_sta
+def test_wording_sets_transition_and_per_endpoint_flags(demo_bench):
+    facts = analyse_request("the worst setup path into _330_/D where the data arrives falling, end format",
+                            "opensta", demo_bench.design)
+    out = variants("report_checks -to [get_pins _329_/D] -format end\n", facts, demo_bench.catalog,
+                   demo_bench.rules, demo_bench.design)
+    assert "report_checks -format end -path_delay max -fall_to [get_pins _330_/D]\n" in out
+    facts = analyse_request("show the 3 worst setup paths into pin _332_/D", "opensta", demo_bench.design)
+    assert [(h.flag, h.value) for h in facts.hints if h.flag.endswith("_count")] == [("-endpoint_count", "3")]
+    facts = analyse_request("show the 3 worst setup paths to the resp_data outputs", "opensta", demo_bench.design)
+    assert [(h.flag, h.value) for h in facts.hints if h.flag.endswith("_count")] == [("-group_count", "3")]
+
+
+@needs_sta
+def test_a_virtual_clock_loses_the_copied_source_and_other_purpose_constraints(app, demo_bench):
+    copied = ("create_clock -name vclk -period 4 -add [get_ports clk]\n"
+              "set_input_delay 0.5 -clock vclk [get_ports req_a*]\nreport_clock_properties\n")
+    _, gen = make_generator(app, demo_bench, [copied])
+    result = gen.generate("Add a virtual clock named io_clk with a 3.5 ns period, then show the clock properties.")
+    assert result.valid and result.script == "create_clock -name io_clk -period 3.5\nreport_clock_properties\n"
+    assert "io_clk" in result.output
+
+
+@needs_sta
+def test_a_count_of_one_objects_fanout_is_one_number(app, demo_bench):
+    looped = ("foreach p [all_inputs] {\n  puts [format \"%s %d\" [get_full_name $p] "
+              "[llength [get_fanout -from $p -endpoints_only]]]\n}\n")
+    listing = "foreach p [get_fanout -from [get_ports req_op[0]] -endpoints_only] {\n  puts [get_full_name $p]\n}\n"
+    _, gen = make_generator(app, demo_bench, [looped], [("which endpoints does input req_op[0] reach?", listing)])
+    result = gen.generate("How many timing endpoints are in the fanout of input port req_valid? Print the number.")
+    assert result.valid and result.script == \
+        "puts [llength [get_fanout -from [get_ports req_valid] -endpoints_only]]\n"
+    assert result.output.strip().isdigit()
