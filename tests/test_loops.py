@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import needs_sta
-from copilot.generate.loops import every_path, number_lists, sorted_loop, sweep_values
+from copilot.generate.loops import every_path, first_rows, number_lists, sorted_loop, sweep_loop, sweep_values
 from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
 
 
@@ -35,3 +35,18 @@ def test_sorted_listing_runs_in_the_tool(app, demo_bench):
     result = gen.generate("List the input ports sorted by name, one per line.")
     names = result.output.split()
     assert result.valid and names == sorted(names) and "req_a[0]" in names
+
+
+def test_sweep_wraps_a_set_then_report_script_and_worst_n_takes_the_first_rows():
+    from copilot.generate.printing import templates, with_loop_value
+
+    script = "set_timing_derate -late 1.05\nputs [format \"wns %.3f\" [sta::worst_slack -max]]\n"
+    swept = sweep_loop(script, [["1.00", "1.05", "1.10"]], lambda name: name.startswith("set_"))
+    assert swept == ("foreach v {1.00 1.05 1.10} {\n  set_timing_derate -late $v\n"
+                     "  puts [format \"wns %.3f\" [sta::worst_slack -max]]\n}\n")
+    temps = templates("print `derate D wns W` per step, D with 2 decimals and W with 3 decimals")
+    assert with_loop_value(swept, temps, "$v").endswith(
+        "  puts [format \"derate %.2f wns %.3f\" $v [sta::worst_slack -max]]\n}\n")
+    assert sweep_loop("foreach p {1 2} {\n  set_load $p x\n}\n", [["1", "2"]], lambda n: True) is None
+    table = "foreach r [lsort -real -index 1 $rows] {\n  puts $r\n}\n"
+    assert first_rows(table, 5) == "foreach r [lrange [lsort -real -index 1 $rows] 0 4] {\n  puts $r\n}\n"

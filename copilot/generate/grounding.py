@@ -15,8 +15,8 @@ from copilot.checks.design import DesignFacts
 from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
-from copilot.generate.loops import every_path, sorted_loop, sweep_values
-from copilot.generate.printing import conformity, reshape
+from copilot.generate.loops import every_path, first_rows, sorted_loop, sweep_loop, sweep_values
+from copilot.generate.printing import conformity, reshape, with_loop_value
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
@@ -304,9 +304,7 @@ def focus(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> st
 
 
 def _is_read_name(name: str, catalog: Catalog, rules: dict) -> bool:
-    spec = catalog.get(name)
-    kind = classify(name, rules)
-    return (kind if kind != "unknown" else (spec.kind if spec else "")) != "modify"
+    return _kind(name, catalog, rules) != "modify"
 
 
 def repeat_for_objects(script: str, facts: RequestFacts) -> str | None:
@@ -345,7 +343,15 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
         out.append(swept)
     if _many_paths(facts) and (looped := every_path(script)) is not None:
         out.append(looped)
+    if (n := _worst_n(facts)) and (first := first_rows(script, n)) is not None:
+        out.append(first)
     return out
+
+
+def _worst_n(facts: RequestFacts) -> int:
+    """N of "the 5 worst" / "top 5" (the count hint's value), else 0."""
+    return next((int(h.value) for h in facts.hints
+                 if h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit()), 0)
 
 
 def _many_paths(facts: RequestFacts) -> bool:
@@ -492,6 +498,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
     if _many_paths(facts) and "[lindex [find_timing_paths" in script:
         score -= 0.5  # only the first of the paths asked for
+    if _worst_n(facts) and re.search(r"\[lrange \[lsort\b", script):
+        score += 0.5  # "the 5 worst" of a sorted table
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
     for u, s in reads:
         for flag in facts.prune:
@@ -540,5 +548,9 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
     out += [v for s in list(out) if (v := virtual_clock(s, facts, catalog))]
+    changes = lambda name: _kind(name, catalog, rules) == "modify"  # noqa: E731
+    for s in list(out):  # "sweep X over a, b and c": set and report once per value
+        if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
+            out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

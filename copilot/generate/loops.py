@@ -79,3 +79,37 @@ def every_path(script: str) -> str | None:
         body = "\n".join("  " + l for l in rest)
         return "\n".join(lines[:i] + [f"foreach {var} {query} {{", body, "}"]) + "\n"
     return None
+
+
+def first_rows(script: str, n: int) -> str | None:
+    """`foreach r [lsort ... $rows] {...}` -> only the first n rows ("the 5 worst")."""
+    for use in parse_tcl(script).commands:
+        found = _foreach_list(use) if not use.nested else None
+        if found is None:
+            continue
+        start, end, text = found
+        if re.match(r"^\[lsort\b.*\]$", text, re.S):
+            return apply_edits(script, [Edit(start, end, f"[lrange {text} 0 {n - 1}]")])
+    return None
+
+
+def sweep_loop(script: str, lists: list[list[str]], modifies) -> str | None:
+    """A script that sets one value and reports, for "sweep X over 1.0, 1.05 and 1.1": the
+    first changing command with a number takes each value in turn, and it and everything
+    after it run once per value (`$v` is there for the printed line)."""
+    wanted = next((values for values in lists if len(values) >= 2), None)
+    if wanted is None or re.search(r"^\s*(foreach|for|while)\b", script, re.M):
+        return None
+    tree = parse_tcl(script)
+    lines = script.rstrip("\n").split("\n")
+    for use in tree.commands:
+        if use.nested or not modifies(use.name):
+            continue
+        number = next((w for w in use.words if w.literal and re.fullmatch(_NUM, w.text)), None)
+        if number is None:
+            continue
+        swept = apply_edits(script, [Edit(number.start, number.end, "$v")]).rstrip("\n").split("\n")
+        first = use.line - 1
+        body = "\n".join("  " + line for line in swept[first:] if line.strip())
+        return "\n".join(lines[:first] + [f"foreach v {{{' '.join(wanted)}}} {{", body, "}"]) + "\n"
+    return None

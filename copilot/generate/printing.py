@@ -68,8 +68,12 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
     for m in _DECIMALS.finditer(outside):
         before = outside[max(0, m.start() - 80):m.start()]
         before = re.split(r"[;.](?:\s|$)|`", before)[-1]
-        near = [n for n in names if n not in per and re.search(
-            rf"(?<![\w\[]){re.escape(n)}(?![\w\]])", before, 0 if len(n) == 1 else re.IGNORECASE)]
+        near: list[str] = []
+        for clause in reversed(re.split(r"[,()]", before)):  # the nearest clause naming one
+            near = [n for n in names if n not in per and re.search(
+                rf"(?<![\w\[]){re.escape(n)}(?![\w\]])", clause, 0 if len(n) == 1 else re.IGNORECASE)]
+            if near:
+                break
         for n in near:
             per[n] = int(m.group(1))
         if not near and default is None:
@@ -240,6 +244,15 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
                 at += n
             return [Edit(p.start, p.end, ("\n" + indent(p)).join(lines))]
     return []
+
+
+def with_loop_value(script: str, temps: list[Template], value: str) -> str | None:
+    """Printed lines one value short of the request's template get the loop's value first
+    ("derate D wns W" in a sweep over D)."""
+    shaped = [t for t in temps if t.slots]
+    edits = [Edit(p.start, p.end, render(t, [value] + p.values, [""] + p.conversions))
+             for p in printed_lines(script) for t in shaped[:1] if len(p.values) + 1 == len(t.slots)]
+    return apply_edits(script, edits) if edits else None
 
 
 def reshape(script: str, temps: list[Template]) -> str | None:
