@@ -9,6 +9,7 @@ and every edited candidate is still linted and run before it is accepted.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
@@ -35,6 +36,11 @@ def _kind(name: str, catalog: Catalog, rules: dict) -> str:
 
 def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
     return _kind(use.name, catalog, rules) == "read"
+
+
+def _changes(name: str, catalog: Catalog, rules: dict) -> bool:
+    """The command changes the design or its constraints."""
+    return _kind(name, catalog, rules) == "modify"
 
 
 def _flag_at(use: CommandUse, spec, flag: str) -> int | None:
@@ -89,6 +95,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     edits: list[Edit] = []
     # -fall_to takes the -to object: the role moves to the replacing flag.
     moved = {h.replaces: h.flag for h in facts.hints if h.replaces}
+    replaced = {flag: role for role, flag in moved.items()}  # -fall_to -> -to
     roles = {moved.get(m.role, m.role): m for m in reversed(facts.mentions) if m.role}
     wanted = {h.flag for h in facts.hints if not h.replaces} | set(roles)
     changed = _changed_words(tree, catalog, rules)
@@ -117,9 +124,8 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
                 if role in spec.flags and not _names_object(use, spec, role, mention):
                     edits += _set_flag(use, spec, role, mention.query())
-                    old = next((r for r, f in moved.items() if f == role and r in spec.flags), "")
-                    if old:
-                        edits += _remove_flag(data, use, spec, old)
+                    if replaced.get(role) in spec.flags:
+                        edits += _remove_flag(data, use, spec, replaced[role])
         if prune and reads:  # a report copying the constraint's object ("false path from rst_n")
             for flag in ROLE_FLAGS:
                 i = _flag_at(use, spec, flag) if flag in spec.flags and not spec.flags[flag].required else None
@@ -137,7 +143,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
 def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
     """The words of the script's top-level commands that change the design."""
     return " ".join(w.text for u in tree.commands
-                    if not u.nested and _kind(u.name, catalog, rules) == "modify" for w in u.words)
+                    if not u.nested and _changes(u.name, catalog, rules) for w in u.words)
 
 
 def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
@@ -269,13 +275,8 @@ def top_level(script: str) -> list[tuple[str, str]]:
 
 def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | None:
     """Constraints from one candidate followed by the reports of another."""
-    def kind(name: str) -> str:
-        spec = catalog.get(name)
-        k = classify(name, rules)
-        return k if k != "unknown" else (spec.kind if spec else "")
-
-    mods = [text for name, text in top_level(changes) if kind(name) == "modify"]
-    reads = [text for name, text in top_level(report) if kind(name) != "modify"]
+    mods = [text for name, text in top_level(changes) if _changes(name, catalog, rules)]
+    reads = [text for name, text in top_level(report) if not _changes(name, catalog, rules)]
     if not mods or not reads:
         return None
     return "\n".join(mods + reads) + "\n"
@@ -293,18 +294,14 @@ def focus(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> st
     lines = top_level(script)
     if not lines or any(name in ("foreach", "for", "while", "proc", "if", "set") for name, _ in lines):
         return None
-    mods = [text for name, text in lines if not _is_read_name(name, catalog, rules)]
+    mods = [text for name, text in lines if _changes(name, catalog, rules)]
     reads = []
     for group in facts.commands:
         reads += [text for name, text in lines if name in group and text not in reads
-                  and _is_read_name(name, catalog, rules)]
+                  and not _changes(name, catalog, rules)]
     if not reads:
         return None
     return "\n".join(mods + reads) + "\n"
-
-
-def _is_read_name(name: str, catalog: Catalog, rules: dict) -> bool:
-    return _kind(name, catalog, rules) != "modify"
 
 
 def repeat_for_objects(script: str, facts: RequestFacts) -> str | None:
@@ -348,16 +345,20 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
     return out
 
 
+def _path_counts(facts: RequestFacts) -> list[int]:
+    """The values of the request's path-count hints ("the 5 worst" -> [5])."""
+    return [int(h.value) for h in facts.hints
+            if h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit()]
+
+
 def _worst_n(facts: RequestFacts) -> int:
-    """N of "the 5 worst" / "top 5" (the count hint's value), else 0."""
-    return next((int(h.value) for h in facts.hints
-                 if h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit()), 0)
+    """N of "the 5 worst" / "top 5" (the first count hint's value), else 0."""
+    return next(iter(_path_counts(facts)), 0)
 
 
 def _many_paths(facts: RequestFacts) -> bool:
     """The request asks for several paths ("the 5 worst setup paths")."""
-    return any(h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit() and int(h.value) > 1
-               for h in facts.hints)
+    return any(n > 1 for n in _path_counts(facts))
 
 
 _UNDO = re.compile(r"^(unset_|remove_|reset_)")
@@ -375,7 +376,7 @@ def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rul
         return any(has_number(w.text, n) for w in use.words for n in facts.numbers)
 
     # Other-purpose constraints are extra only beside one the request names.
-    named = any(_kind(u.name, catalog, rules) == "modify" and u.name not in facts.unnamed
+    named = any(_changes(u.name, catalog, rules) and u.name not in facts.unnamed
                 for u in tree.commands if not u.nested)
     extra, seen = [], {}
     for use in tree.commands:
@@ -448,7 +449,7 @@ def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
 
 
 def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
-    return any(_kind(use.name, catalog, rules) == "modify" for use in parse_tcl(script).commands)
+    return any(_changes(use.name, catalog, rules) for use in parse_tcl(script).commands)
 
 
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
@@ -461,7 +462,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     if modifies(script, catalog, rules) != facts.wants_change:
         score -= 3.0
     score -= 1.0 * len(_extra_constraints(tree, facts, catalog, rules))
-    every = [(u, catalog.get(u.name)) for u in tree.commands if catalog.get(u.name) is not None]
+    every = [(u, s) for u in tree.commands if (s := catalog.get(u.name)) is not None]
     for hint in facts.hints:
         pool = [(u, s) for u, s in every if u.name in hint.only] if hint.only else reads
         holders = [(u, s) for u, s in pool if hint.flag in s.flags]
@@ -548,7 +549,7 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
     out += [v for s in list(out) if (v := virtual_clock(s, facts, catalog))]
-    changes = lambda name: _kind(name, catalog, rules) == "modify"  # noqa: E731
+    changes = partial(_changes, catalog=catalog, rules=rules)
     for s in list(out):  # "sweep X over a, b and c": set and report once per value
         if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
             out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]
