@@ -200,6 +200,18 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
         swapped[old] = text
         return text
 
+    for use in tree.commands:  # `foreach pin {_331_/D _330_/D}`: the request's list instead
+        if use.name != "foreach" or len(use.words) != 3 or use.words[1].kind != "braced_word_simple":
+            continue
+        items = use.words[1].text.strip("{}").split()
+        kind = {kinds.get(i) for i in items}
+        mine = [m for m in facts.mentions if m.kind in kind and None not in kind and not m.role]
+        if len(items) >= 2 and len(kind) == 1 and len(mine) >= 2 and items != [m.name for m in mine]:
+            edits.append(Edit(use.words[1].start, use.words[1].end, "{" + " ".join(m.name for m in mine) + "}"))
+            spare = [m for m in spare if m not in mine]
+            if any("*" in m.name or "?" in m.name for m in mine):  # patterns: a filter's == can't match them
+                edits += [Edit(w.start + i, w.start + i + 2, "=~") for u in tree.commands for w in u.words
+                          if w.kind == "quoted_word" for i in [w.text.find("== $")] if i >= 0]
     for use in tree.commands:
         query_kind = _QUERIES.get(use.name)
         for w in use.words:
@@ -265,6 +277,17 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                     and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
                 edits.append(Edit(w.start, w.end, numbers.pop(0)))
     return apply_edits(script, edits) if edits else script
+
+
+def rename_proc(script: str, facts: RequestFacts) -> str | None:
+    """The script's one proc under the name the request gives it ("a proc setup_slack {pin}")."""
+    if not facts.proc_name:
+        return None
+    defined = [u.words[0].text for u in parse_tcl(script).commands if u.name == "proc" and u.words]
+    if len(defined) != 1 or defined[0] == facts.proc_name or re.search(
+            rf"(?<![\w:$]){re.escape(facts.proc_name)}(?![\w])", script):
+        return None
+    return re.sub(rf"(?<![\w:$]){re.escape(defined[0])}(?![\w])", facts.proc_name, script)
 
 
 def top_level(script: str) -> list[tuple[str, str]]:
@@ -543,6 +566,7 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     """The script adapted to the request: substituted, hinted, and hinted + pruned."""
     script = unalias(script, facts, catalog) or script
     base = substitute(script, facts, design)
+    base = rename_proc(base, facts) or base
     out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
            apply_hints(base, facts, catalog, rules, prune=True)]
     out += [v for s in list(out) for v in idioms(s, facts)]

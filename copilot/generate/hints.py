@@ -64,6 +64,7 @@ class RequestFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
+    proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
 
     @property
     def wants_print(self) -> bool:
@@ -243,6 +244,14 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     return out
 
 
+# "a proc setup_slack {pin}", "a procedure named count_cells", "proc `wns_at`"
+_PROC_NAME = re.compile(r"\bproc(?:edure)?\s+(?:named\s+|called\s+)?`?([A-Za-z_][\w:]*)`?(?=[\s{(`,]|$)")
+
+
+_NOT_NAMES = {"that", "which", "to", "for", "returning", "named", "called", "the", "a", "an", "with",
+              "taking", "accepting", "in", "of", "and", "first", "then", "so", "is", "whose"}
+
+
 def _as_patterns(text: str) -> str:
     """"names starting with NAND" -> "NAND*", "ending with _reg" -> "*_reg": glob patterns
     the design can be matched against."""
@@ -254,7 +263,9 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("change", "count", "sorted", "undo", "each", "virtual")}
+             for key in ("count", "sorted", "undo", "each", "virtual")}
+    wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
+                                     re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
                                              if not re.search(keep, lowered)}
     mentions = object_mentions(_as_patterns(text), design, lexicon.get("roles", {}), wants["change"],
@@ -269,7 +280,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         role_commands=frozenset(lexicon.get("role_commands", [])),
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
         wants_virtual=wants["virtual"],
-        templates=templates(text, lexicon.get("placeholders", [])),
+        templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
+        proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
         aliases=lexicon.get("aliases", {}),
         unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),
         number_lists=number_lists(text))

@@ -61,7 +61,8 @@ def _is_placeholder(token: str, words: set[str], text: str) -> bool:
 
 
 def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
-    """Decimals per placeholder ("P with 1 decimal") and for the rest ("with 3 decimals")."""
+    """Decimals per placeholder ("P with 1 decimal") and for the rest ("with 3 decimals");
+    `names` are the placeholders that may hold numbers."""
     outside = re.sub(r"`[^`]*`", " ", text)
     per: dict[str, int] = {}
     default = None
@@ -81,7 +82,8 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
     return per, default
 
 
-def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) -> list[Template]:
+def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = (),
+              text_words: list[str] | tuple[str, ...] = ()) -> list[Template]:
     """The printed-line templates the request gives, in order (backticks or `as '...'`); with
     none, "print ... with 3 decimals" or "list ..., one per line" give an implicit template
     of one value."""
@@ -101,7 +103,7 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = ()) ->
             parts.append(("text", template[pos:]))
         parsed.append(parts)
     names = list(dict.fromkeys(v for parts in parsed for k, v in parts if k == "slot"))
-    per, default = _decimals(text, names)
+    per, default = _decimals(text, [n for n in names if n not in text_words])
     if not parsed and default is not None and re.search(r"\b(print|puts|display|output)\b", text, re.I):
         return [Template((("slot", "VALUE"),), (), default, implicit=True)]
     if not parsed and _ONE_PER_LINE.search(text) and not _TOGETHER.search(text):
