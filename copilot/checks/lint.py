@@ -18,10 +18,22 @@ def lint_tcl(tree: TclTree, catalog: Catalog, design: DesignFacts | None = None)
     """Unknown commands and flags, missing or bad values, missing objects, version gaps."""
     out: list[Diagnostic] = []
     defined = set(tree.procs)
+    created = _created_clocks(tree)
     for use in tree.commands:
         out.extend(_check_command(use, catalog, defined))
         if design is not None:
-            out.extend(_check_objects(use, design))
+            out.extend(_check_objects(use, design, created))
+    return out
+
+
+def _created_clocks(tree: TclTree) -> list[str]:
+    """Clocks the script itself creates (`create_clock -name vclk ...`): they exist for later lines."""
+    out = []
+    for use in tree.commands:
+        if use.name in ("create_clock", "create_generated_clock"):
+            texts = [w.text for w in use.words]
+            if "-name" in texts and texts.index("-name") + 1 < len(texts):
+                out.append(texts[texts.index("-name") + 1])
     return out
 
 
@@ -98,9 +110,12 @@ def _check_choice(command: str, flag: str, choices: list[str], slot: str, value:
     return []
 
 
-def _check_objects(use: CommandUse, design: DesignFacts) -> list[Diagnostic]:
-    """Literal patterns of get_ports/get_pins/... that match nothing in the loaded design."""
+def _check_objects(use: CommandUse, design: DesignFacts, created: list[str]) -> list[Diagnostic]:
+    """Literal patterns of get_ports/get_pins/... that match nothing in the loaded design
+    (clocks the script creates count as there)."""
     names = design.names_for(use.name)
+    if names is not None and use.name == "get_clocks":
+        names = names + created
     if names is None or any(w.text in ("-regexp", "-of_objects", "-hierarchical", "-hier")
                             for w in use.words):
         return []

@@ -38,7 +38,7 @@ def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
     return _kind(use.name, catalog, rules) == "read"
 
 
-def _changes(name: str, catalog: Catalog, rules: dict) -> bool:
+def is_change(name: str, catalog: Catalog, rules: dict) -> bool:
     """The command changes the design or its constraints."""
     return _kind(name, catalog, rules) == "modify"
 
@@ -143,7 +143,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
 def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
     """The words of the script's top-level commands that change the design."""
     return " ".join(w.text for u in tree.commands
-                    if not u.nested and _changes(u.name, catalog, rules) for w in u.words)
+                    if not u.nested and is_change(u.name, catalog, rules) for w in u.words)
 
 
 def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
@@ -175,6 +175,7 @@ def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
     return kinds
 
 
+_NAMING_FLAGS = ("-clock", "-name", "-clocks", "-master_clock")  # their value is a clock, not an object
 _NAME_IN_TEXT = re.compile(r"[A-Za-z_][\w]*(?:\[\d+\])?(?:/[\w]+)?")
 
 
@@ -214,8 +215,8 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
                           if w.kind == "quoted_word" for i in [w.text.find("== $")] if i >= 0]
     for use in tree.commands:
         query_kind = _QUERIES.get(use.name)
-        for w in use.words:
-            if w.text.startswith("-") or w.text in named:
+        for at, w in enumerate(use.words):
+            if w.text.startswith("-") or w.text in named or (at and use.words[at - 1].text in _NAMING_FLAGS):
                 continue
             if w.text in swapped:
                 edits.append(Edit(w.start, w.end, swapped[w.text]))
@@ -298,8 +299,8 @@ def top_level(script: str) -> list[tuple[str, str]]:
 
 def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | None:
     """Constraints from one candidate followed by the reports of another."""
-    mods = [text for name, text in top_level(changes) if _changes(name, catalog, rules)]
-    reads = [text for name, text in top_level(report) if not _changes(name, catalog, rules)]
+    mods = [text for name, text in top_level(changes) if is_change(name, catalog, rules)]
+    reads = [text for name, text in top_level(report) if not is_change(name, catalog, rules)]
     if not mods or not reads:
         return None
     return "\n".join(mods + reads) + "\n"
@@ -317,11 +318,11 @@ def focus(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> st
     lines = top_level(script)
     if not lines or any(name in ("foreach", "for", "while", "proc", "if", "set") for name, _ in lines):
         return None
-    mods = [text for name, text in lines if _changes(name, catalog, rules)]
+    mods = [text for name, text in lines if is_change(name, catalog, rules)]
     reads = []
     for group in facts.commands:
         reads += [text for name, text in lines if name in group and text not in reads
-                  and not _changes(name, catalog, rules)]
+                  and not is_change(name, catalog, rules)]
     if not reads:
         return None
     return "\n".join(mods + reads) + "\n"
@@ -399,7 +400,7 @@ def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rul
         return any(has_number(w.text, n) for w in use.words for n in facts.numbers)
 
     # Other-purpose constraints are extra only beside one the request names.
-    named = any(_changes(u.name, catalog, rules) and u.name not in facts.unnamed
+    named = any(is_change(u.name, catalog, rules) and u.name not in facts.unnamed
                 for u in tree.commands if not u.nested)
     extra, seen = [], {}
     for use in tree.commands:
@@ -472,7 +473,7 @@ def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
 
 
 def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
-    return any(_changes(use.name, catalog, rules) for use in parse_tcl(script).commands)
+    return any(is_change(use.name, catalog, rules) for use in parse_tcl(script).commands)
 
 
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
@@ -573,7 +574,7 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
     out += [v for s in list(out) if (v := virtual_clock(s, facts, catalog))]
-    changes = partial(_changes, catalog=catalog, rules=rules)
+    changes = partial(is_change, catalog=catalog, rules=rules)
     for s in list(out):  # "sweep X over a, b and c": set and report once per value
         if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
             out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]

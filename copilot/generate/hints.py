@@ -59,6 +59,7 @@ class RequestFacts:
     wants_sorted: bool = False  # "... sorted by name"
     wants_each: bool = False  # "for each port", "one per line": a line per object
     wants_virtual: bool = False  # "a virtual clock": create_clock without source objects
+    wants_file: bool = False  # "save it to a file": a report's `> file` redirection is wanted
     templates: list[Template] = field(default_factory=list)  # printed lines the request spells out
     wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
@@ -121,8 +122,10 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
         if not matched:
             continue
         seen.add(rule["group"])
+        if not rule["flag"]:
+            continue
         rivals = tuple(sorted({r["flag"] for r in lexicon["hint"]
-                               if r["group"] == rule["group"] and r["flag"] != rule["flag"]}))
+                               if r["group"] == rule["group"] and r["flag"] not in (rule["flag"], "")}))
         out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals,
                         rule.get("replaces", "")))
     return out
@@ -263,7 +266,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("count", "sorted", "undo", "each", "virtual")}
+             for key in ("count", "sorted", "undo", "each", "virtual", "file")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
@@ -279,7 +282,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_change=wants["change"], commands=commands,
         role_commands=frozenset(lexicon.get("role_commands", [])),
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
-        wants_virtual=wants["virtual"],
+        wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
         aliases=lexicon.get("aliases", {}),

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from copilot import prompts
 from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.grounding import compose, coverage, modifies, shortfalls, variants
+from copilot.generate.assemble import assemble
+from copilot.generate.grounding import compose, is_change, coverage, modifies, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
 from copilot.generate.workbench import Workbench
@@ -233,7 +235,9 @@ class Generator:
                          if any(re.search(rf"(?<![\w:]){re.escape(g)}(?![\w])", c.script) for g in group)), None)
             if best is not None and best not in reading:
                 reading.append(best)
-        out = []
+        changes = partial(is_change, catalog=catalog, rules=rules)
+        out = [c for whole in assemble([c.script for c in ranked], facts, changes)
+               for c in self._candidates(whole, "assembled", facts, 0.0)]
         for a in changing:
             for b in reading:
                 script = compose(a.script, b.script, catalog, rules)

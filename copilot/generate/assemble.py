@@ -1,0 +1,100 @@
+"""Several constraints, then reports: one statement per command the request names.
+
+"Redefine clk at 1.9 ns, set a 0.05 ns uncertainty, add a 0.1 ns clock transition, then
+report TNS and the 3 worst endpoints": no example has that exact list, but the candidate pool
+has each part. The constraints come first, each from the best candidate that uses its command,
+in the order the request names them (so the request's numbers land in the same order); the
+reports of each named report command follow in request order, then the rest of the best
+read-only candidate. The result is adapted and ranked like any other candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from copilot.checks.tcl_tree import parse_tcl
+from copilot.generate.edits import Edit, apply_edits
+from copilot.generate.grounding import top_level
+from copilot.generate.hints import RequestFacts
+
+
+PLACES = 5  # candidates a constraint statement is chosen from
+READERS = 4  # read-only candidates tried as the reports that follow
+_REDIRECT = re.compile(r"\s+>>?\s*\S+\s*$")
+
+
+def _plainness(texts: list[str], virtual: bool) -> tuple:
+    """Sort key: statements with objects (unless a virtual clock is wanted), then fewest flags
+    (flags nobody asked for are often copied from an example about something else)."""
+    objects = all("[get_" in t or "[all_" in t for t in texts)
+    return (objects == virtual, sum(w.startswith("-") for t in texts for w in t.split()))
+
+
+def _first_with(ranked: list[list[tuple[str, str]]], group: tuple[str, ...],
+                keep: Callable[[str], bool], facts: RequestFacts, plain: bool = True) -> list[str]:
+    """The statements of `group`'s commands: of the best PLACES candidates that have any, the
+    plainest (`plain`, for constraints) or the best (for reports, whose flags follow the
+    request's hints); a copied `> file` redirection goes unless the request asks for a file."""
+    found = [f for lines in ranked if (f := [text if facts.wants_file else _REDIRECT.sub("", text)
+                                              for name, text in lines if name in group and keep(name)])
+             and not any("$" in t for t in f)][:PLACES]  # a variable set elsewhere is not there
+    if not plain:
+        return next(iter(found), [])
+    return min(found, key=lambda texts: _plainness(texts, facts.wants_virtual), default=[])
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _renumber(mods: list[str], facts: RequestFacts) -> list[str]:
+    """The request's numbers, in its order, as the values of the constraints (which are in
+    its order too): the first number of each statement takes the next one. A clock's copied
+    -waveform goes with its old period."""
+    hinted = {h.value for h in facts.hints}
+    numbers = [n for n in facts.numbers if n not in hinted]
+    out = []
+    for text in mods:
+        words = parse_tcl(text).commands[0].words if parse_tcl(text).commands else []
+        first = next((w for w in words if w.literal and _NUMBER.match(w.text)), None)
+        if first is None or not numbers:
+            out.append(text)
+            continue
+        edits = [Edit(first.start, first.end, numbers.pop(0))]
+        at = [i for i, w in enumerate(words) if w.text == "-waveform"]
+        if at and at[0] + 1 < len(words) and not any(h.flag == "-waveform" for h in facts.hints):
+            edits.append(Edit(words[at[0]].start, words[at[0] + 1].end, ""))
+        out.append(re.sub(r"(?<=\S)  +", " ", apply_edits(text, edits)))
+    return out
+
+
+def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[str], bool]) -> list[str]:
+    """Scripts built from the best parts of the ranked candidates, one per read-only candidate
+    whose reports end them (none when the request names no constraint the candidates have)."""
+    ranked = [top_level(s) for s in ranked_scripts]
+    reading = [lines for s, lines in zip(ranked_scripts, ranked)
+               if lines and not any(changes(u.name) for u in parse_tcl(s).commands)]
+    setting = [g for g in facts.commands if changes(g[0])]
+    changing = [lines for lines in ranked if any(changes(n) for n, _ in lines)][:3]
+    if not setting or (len(setting) == 1 and any(n in setting[0] for lines in changing for n, _ in lines)):
+        return []  # one constraint the best candidates already have: compose() pairs those
+    mods: list[str] = []
+    reads: list[str] = []
+    taken: set[str] = set()
+    for group in facts.commands:
+        if changes(group[0]):
+            mods += [t for t in _first_with(ranked, group, changes, facts) if t not in mods]
+        else:
+            found = _first_with(ranked, group, lambda n: not changes(n), facts, plain=False)
+            reads += [t for t in found if t not in reads]
+            taken.update(group if found else ())
+    if not mods:
+        return []
+    mods = _renumber(mods, facts)
+    out = []
+    for lines in reading:  # each of the best read-only candidates that add something
+        more = [text for name, text in lines if text not in reads and name not in taken
+                and (facts.wants_file or (not _REDIRECT.search(text) and "[file " not in text))]
+        if more and len(out) < READERS:
+            out.append("\n".join(mods + reads + more) + "\n")
+    return out or (["\n".join(mods + reads) + "\n"] if reads else [])

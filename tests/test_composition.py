@@ -1,0 +1,66 @@
+"""Medium requests: lists of objects, named procs, several constraints then reports."""
+
+from __future__ import annotations
+
+from conftest import needs_sta
+from copilot.checks.tcl_tree import parse_tcl
+from copilot.checks.lint import lint_tcl
+from copilot.generate.assemble import assemble
+from copilot.generate.grounding import is_change, rename_proc, substitute
+from copilot.generate.hints import analyse_request
+from test_generate import demo_bench  # noqa: F401 (a fixture)
+
+
+def test_building_a_proc_or_a_table_is_not_a_change_to_the_design():
+    for text in ("Write a proc setup_slack {pin} that returns the slack", "Make a histogram of lib cells",
+                 "create a table of port slacks"):
+        assert not analyse_request(text, "opensta", None).wants_change, text
+    for text in ("write the SDC to out.sdc", "make clk propagated", "create a 2 ns clock on clk"):
+        assert analyse_request(text, "opensta", None).wants_change, text
+
+
+def test_the_proc_takes_the_requested_name_and_names_take_no_decimals():
+    facts = analyse_request("Write a proc setup_slack {pin} that returns the slack, then print "
+                            "`PIN: SLACK` (3 decimals) for a few pins", "opensta", None)
+    assert facts.proc_name == "setup_slack"
+    assert dict(facts.templates[0].decimals) == {"SLACK": 3}
+    script = "proc slack_of {pin} {\n  return 1\n}\nputs [slack_of x]\n"
+    assert rename_proc(script, facts) == "proc setup_slack {pin} {\n  return 1\n}\nputs [setup_slack x]\n"
+    assert analyse_request("a proc that returns the slack", "opensta", None).proc_name == ""
+
+
+@needs_sta
+def test_the_requests_list_replaces_an_example_list(demo_bench):
+    facts = analyse_request("print PIN SLACK for _330_/D, _331_/D and _332_/D", "opensta", demo_bench.design)
+    script = "foreach pin {_331_/D _330_/D} {\n  puts $pin\n}\n"
+    assert substitute(script, facts, demo_bench.design).startswith("foreach pin {_330_/D _331_/D _332_/D}")
+    facts = analyse_request("count the cells matching INV*, NAND* and NOR*", "opensta", demo_bench.design)
+    script = ('proc count_ref {ref} {\n  return [llength [get_cells -filter "ref_name == $ref" *]]\n}\n'
+              "foreach r {INVX1 OAI21X1} {\n  puts \"$r [count_ref $r]\"\n}\n")
+    out = substitute(script, facts, demo_bench.design)
+    assert "foreach r {INV* NAND* NOR*}" in out and '"ref_name =~ $ref"' in out  # == never matches a glob
+
+
+@needs_sta
+def test_several_constraints_come_in_the_requests_order_with_its_numbers(demo_bench):
+    facts = analyse_request("redefine clk on port clk at 1.9 ns, set a 0.05 ns clock uncertainty, add a "
+                            "0.1 ns clock transition on clk, then report TNS", "opensta", demo_bench.design)
+    ranked = ["set_clock_uncertainty 0.2 [get_clocks clk]\nreport_checks\n",
+              "create_clock -name clk -period 5 -waveform {0 2.5} [get_ports clk]\nreport_tns > x.rpt\n",
+              "set_clock_transition 0.3 [get_clocks clk]\nreport_wns\n",
+              "report_tns\nreport_checks -format end\n"]
+    changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    out = assemble(ranked, facts, changes)
+    assert out[0] == ("create_clock -name clk -period 1.9 [get_ports clk]\n"
+                      "set_clock_uncertainty 0.05 [get_clocks clk]\n"
+                      "set_clock_transition 0.1 [get_clocks clk]\n"
+                      "report_tns\nreport_checks -format end\n")
+
+
+@needs_sta
+def test_a_clock_the_script_creates_is_not_missing(demo_bench):
+    script = "create_clock -name vclk -period 2\nset_clock_uncertainty 0.1 [get_clocks vclk]\n"
+    assert not [d for d in lint_tcl(parse_tcl(script), demo_bench.catalog, demo_bench.design)
+                if "vclk" in d.message]
+    assert [d for d in lint_tcl(parse_tcl("report_clock_properties [get_clocks vclk]\n"),
+                                demo_bench.catalog, demo_bench.design) if "vclk" in d.message]
