@@ -64,3 +64,18 @@ def test_a_clock_the_script_creates_is_not_missing(demo_bench):
                 if "vclk" in d.message]
     assert [d for d in lint_tcl(parse_tcl("report_clock_properties [get_clocks vclk]\n"),
                                 demo_bench.catalog, demo_bench.design) if "vclk" in d.message]
+
+
+def test_threshold_instances_and_sorted_dicts_follow_the_request():
+    from copilot.generate.derive import instance_of_pins, sorted_dict, with_threshold
+
+    facts = analyse_request("registers with a slack below 0.29 ns: print `INSTANCE SLACK`, sorted", "opensta", None)
+    assert facts.thresholds == [("<", "0.29")]
+    loop = ("foreach p [all_registers -data_pins] {\n  set s [get_property $p max_rise_slack]\n"
+            "  if {$s < 0} { puts \"[get_full_name $p] $s\" }\n}\n")
+    assert "if {$s < 0.29}" in with_threshold(loop, facts)
+    assert "[get_full_name [get_cells -of_objects $p]]" in instance_of_pins(loop, facts)
+    histogram = "foreach c [get_cells *] { dict incr n [get_property $c ref_name] }\ndict for {r k} $n {\n  puts \"$r $k\"\n}\n"
+    assert sorted_dict(histogram) == ("foreach c [get_cells *] { dict incr n [get_property $c ref_name] }\n"
+                                      "foreach r [lsort [dict keys $n]] {\n  set k [dict get $n $r]\n"
+                                      "  puts \"$r $k\"\n}\n")

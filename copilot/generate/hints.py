@@ -66,6 +66,7 @@ class RequestFacts:
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
+    thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
 
     @property
     def wants_print(self) -> bool:
@@ -284,6 +285,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
         wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
+        thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
+                    for m in re.finditer(pattern, lowered)],
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
         aliases=lexicon.get("aliases", {}),
         unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),
