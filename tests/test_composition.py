@@ -79,3 +79,21 @@ def test_threshold_instances_and_sorted_dicts_follow_the_request():
     assert sorted_dict(histogram) == ("foreach c [get_cells *] { dict incr n [get_property $c ref_name] }\n"
                                       "foreach r [lsort [dict keys $n]] {\n  set k [dict get $n $r]\n"
                                       "  puts \"$r $k\"\n}\n")
+
+
+@needs_sta
+def test_a_sweep_loop_sets_the_named_constraint_and_both_sides_drop_setup(demo_bench):
+    from copilot.generate.assemble import swap_constraint
+    from copilot.generate.grounding import apply_hints
+
+    facts = analyse_request("Sweep the clock uncertainty (both setup and hold) over 0, 0.1 and 0.2 ns and "
+                            "print `unc U wns W`", "opensta", demo_bench.design)
+    ranked = ["foreach v {0 0.1 0.2} {\n  set_clock_latency -min $v [get_clocks clk]\n"
+              "  set_clock_latency -max 0.3 [get_clocks clk]\n  puts \"$v [sta::worst_slack -max]\"\n}\n",
+              "set_clock_uncertainty -setup 0.1 [get_clocks clk]\nreport_checks\n"]
+    changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    swapped = swap_constraint(ranked, facts, changes)
+    assert swapped == ["foreach v {0 0.1 0.2} {\n  set_clock_uncertainty -setup $v [get_clocks clk]\n"
+                       "  puts \"$v [sta::worst_slack -max]\"\n}\n"]
+    assert "set_clock_uncertainty $v [get_clocks clk]" in apply_hints(
+        swapped[0], facts, demo_bench.catalog, demo_bench.rules, prune=False)

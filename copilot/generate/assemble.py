@@ -98,3 +98,43 @@ def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[
         if more and len(out) < READERS:
             out.append("\n".join(mods + reads + more) + "\n")
     return out or (["\n".join(mods + reads) + "\n"] if reads else [])
+
+
+_LOOP_VAR = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
+
+
+def swap_constraint(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[str], bool]) -> list[str]:
+    """"Sweep the clock uncertainty over ...": the best sweep loops that set something else
+    set the named constraint instead (the plainest statement of it any candidate has, its value
+    the loop's variable)."""
+    setting = [g for g in facts.commands if changes(g[0])]
+    if len(setting) != 1:
+        return []
+    group = setting[0]
+    donors = []
+    for script in ranked_scripts:
+        tree = parse_tcl(script)
+        donors += [(tree.span(u.start, u.end), u) for u in tree.commands if u.name in group and u.start >= 0]
+    donors = [d for d in donors if not any("[" in w.text and "$" in w.text for w in d[1].words)]
+    if not donors:
+        return []
+    text, use = min(donors[:PLACES], key=lambda d: _plainness([d[0]], facts.wants_virtual))
+    value = next((w for w in use.words if (w.literal and _NUMBER.match(w.text)) or w.text.startswith("$")), None)
+    if value is None:
+        return []
+    out = []
+    for script in ranked_scripts:
+        loop = _LOOP_VAR.search(script)
+        tree = parse_tcl(script)
+        setters = [u for u in tree.commands if u.nested and u.start >= 0 and changes(u.name)]
+        if loop is None or not setters or any(u.name in group for u in setters):
+            continue
+        donor = text[:value.start - use.start] + f"${loop.group(1)}" + text[value.end - use.start:]
+        edits = [Edit(setters[0].start, setters[0].end, donor)]
+        edits += [Edit(u.start, u.end, "") for u in setters[1:]]
+        swapped = re.sub(r"\n[ \t]*\n", "\n", apply_edits(script, edits))
+        if swapped not in out:
+            out.append(swapped)
+        if len(out) >= READERS:
+            break
+    return out

@@ -109,6 +109,10 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             hints = [h for h in facts.hints if use.name in h.only]
         else:
             hints = [h for h in facts.hints if not h.only or use.name in h.only]
+        for hint in facts.unflag:  # "both setup and hold": a copied -setup goes
+            if use.name in hint.only or (reads and not hint.only):
+                edits += [e for rival in hint.rivals if rival in spec.flags
+                          for e in _remove_flag(data, use, spec, rival)]
         done: set[str] = set()
         for hint in hints:
             if hint.flag not in spec.flags or hint.flag in done or hint.replaces:

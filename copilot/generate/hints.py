@@ -66,6 +66,7 @@ class RequestFacts:
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
+    unflag: list[Hint] = field(default_factory=list)  # "both setup and hold": none of the rivals
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
 
     @property
@@ -101,7 +102,7 @@ def command_hints(text: str, lexicon: dict) -> list[tuple[str, ...]]:
 
 
 def flag_hints(text: str, lexicon: dict) -> list[Hint]:
-    """The first matching hint of each group."""
+    """The first matching hint of each group (an empty flag: the group's flags are not wanted)."""
     lowered = " ".join(text.lower().split())
     seen: set[str] = set()
     out = []
@@ -123,8 +124,6 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
         if not matched:
             continue
         seen.add(rule["group"])
-        if not rule["flag"]:
-            continue
         rivals = tuple(sorted({r["flag"] for r in lexicon["hint"]
                                if r["group"] == rule["group"] and r["flag"] not in (rule["flag"], "")}))
         out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals,
@@ -278,8 +277,10 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
     commands = command_hints(text, lexicon)
     named = {c for group in commands for c in group}
+    hints = flag_hints(text, lexicon)
     return RequestFacts(
-        hints=_per_endpoint(flag_hints(text, lexicon), mentions), mentions=mentions, numbers=numbers, prune=frozenset(prune),
+        hints=_per_endpoint([h for h in hints if h.flag], mentions),
+        unflag=[h for h in hints if not h.flag], mentions=mentions, numbers=numbers, prune=frozenset(prune),
         wants_change=wants["change"], commands=commands,
         role_commands=frozenset(lexicon.get("role_commands", [])),
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],

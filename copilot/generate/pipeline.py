@@ -17,7 +17,7 @@ from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.assemble import assemble
+from copilot.generate.assemble import assemble, swap_constraint
 from copilot.generate.grounding import compose, is_change, coverage, modifies, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
@@ -236,8 +236,10 @@ class Generator:
             if best is not None and best not in reading:
                 reading.append(best)
         changes = partial(is_change, catalog=catalog, rules=rules)
-        out = [c for whole in assemble([c.script for c in ranked], facts, changes)
-               for c in self._candidates(whole, "assembled", facts, 0.0)]
+        scripts = [c.script for c in ranked]
+        out = [c for whole in assemble(scripts, facts, changes) for c in self._candidates(whole, "assembled", facts, 0.0)]
+        out += [c for swapped in swap_constraint(scripts, facts, changes)
+                for c in self._candidates(swapped, "constraint swapped", facts, 0.0)]
         for a in changing:
             for b in reading:
                 script = compose(a.script, b.script, catalog, rules)

@@ -250,10 +250,13 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
 
 def with_loop_value(script: str, temps: list[Template], value: str) -> str | None:
     """Printed lines one value short of the request's template get the loop's value first
-    ("derate D wns W" in a sweep over D)."""
+    ("derate D wns W" in a sweep over D); a line with as many values as the template but not
+    the loop's value gets it first, in place of its last value."""
     shaped = [t for t in temps if t.slots]
-    edits = [Edit(p.start, p.end, render(t, [value] + p.values, [""] + p.conversions))
-             for p in printed_lines(script) for t in shaped[:1] if len(p.values) + 1 == len(t.slots)]
+    n = len(shaped[0].slots) - 1 if shaped else 0
+    edits = [Edit(p.start, p.end, render(t, [value] + p.values[:n], [""] + p.conversions[:n]))
+             for p in printed_lines(script) for t in shaped[:1]
+             if len(p.values) == n or (len(p.values) == n + 1 and value not in p.values)]
     return apply_edits(script, edits) if edits else None
 
 
