@@ -97,3 +97,20 @@ def test_a_sweep_loop_sets_the_named_constraint_and_both_sides_drop_setup(demo_b
                        "  puts \"$v [sta::worst_slack -max]\"\n}\n"]
     assert "set_clock_uncertainty $v [get_clocks clk]" in apply_hints(
         swapped[0], facts, demo_bench.catalog, demo_bench.rules, prune=False)
+
+
+def test_a_summary_line_goes_after_the_loop_it_summarises():
+    from copilot.generate.grounding import summarised
+
+    facts = analyse_request("list the 3 worst hold paths as `ENDPOINT SLACK` (3 decimals), then print "
+                            "`min hold slack S` for the worst of them", "opensta", None)
+    rows = ("foreach pe [find_timing_paths -path_delay min -group_count 3] {\n"
+            "  puts [format \"%s %.3f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n"
+            "  puts [format \"min hold slack %.3f\" [get_property $pe slack]]\n}\n")
+    out = summarised(rows, facts)
+    assert out.startswith('set summary ""\nforeach pe')
+    assert out.count("min hold slack") == 1 and out.rstrip().endswith('puts [format "min hold slack %.3f" $summary]')
+    assert summarised(out, facts) is None  # already summarised
+    facts = analyse_request("print each port as `PORT SLACK`, then a final line `violating ports: N`", "opensta", None)
+    out = summarised("foreach p [all_outputs] {\n  puts [format \"%s %.3f\" [get_full_name $p] 0.1]\n}\n", facts)
+    assert "incr summary" in out and out.rstrip().endswith('puts [format "violating ports: %d" $summary]')

@@ -1,5 +1,5 @@
 """Values a request derives from an example's loop: its threshold, the instance of a pin,
-and a sorted walk over a dict.
+a sorted walk over a dict, and a summary line after the loop.
 
 "registers with a slack below 0.29 ns" against an example that tests `$s < 0`; "print
 INSTANCE SLACK" against one that loops over D pins; "sorted alphabetically" against a
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+from copilot.checks.tcl_tree import parse_tcl
+from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
+from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
 _DICT_FOR = re.compile(r"^(\s*)dict for \{(\w+) (\w+)\} \$(\w+) \{", re.M)
@@ -53,3 +56,46 @@ def instance_of_pins(script: str, facts: RequestFacts) -> str | None:
         var = m.group(1)
         edits = edits.replace(f"[get_full_name ${var}]", f"[get_full_name [get_cells -of_objects ${var}]]")
     return edits if edits != script else None
+
+
+def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -> str | None:
+    """"List the 3 worst hold paths, then print `min hold slack S`": the request's last line
+    summarises the rows of the script's one loop (a count, minimum, maximum or sum of the
+    rows' number, by the words of that line: `aggregates`), printed once after the loop."""
+    temps = [t for t in facts.templates if t.slots]
+    if len(temps) < 2 or len(temps[-1].slots) != 1:
+        return None
+    last = temps[-1]
+    tree = parse_tcl(script)
+    top = [u for u in tree.commands if not u.nested and u.start >= 0]
+    loops = [u for u in top if u.name == "foreach"]
+    if len(loops) != 1 or any(u.start > loops[0].start and u.name == "puts" for u in top):
+        return None
+    loop = loops[0]
+    inside = [p for p in printed_lines(script) if loop.start < p.start < loop.end]
+    words = set(last.literal_words())
+    misplaced = [p for p in inside if follows(p, last) or (words and words <= set(p.literal.split()))]
+    rows = [p for p in inside if p not in misplaced]
+    if not rows:
+        return None
+    said = " ".join(last.literal_words()).lower()
+    kind = next((k for k, pattern in aggregates.items() if re.search(pattern, said)), None)
+    if kind is None and last.slots[0] in ("N", "COUNT", "NUM"):
+        kind = "count"
+    numbers = [(v, c) for p in rows for v, c in zip(p.values, p.conversions) if c.lstrip("~").endswith(("f", "g"))]
+    if kind is None or (kind != "count" and not numbers):
+        return None
+    value, conv = numbers[-1] if numbers else ("", "d")
+    init, update = {
+        "count": ("set summary 0", "incr summary"),
+        "sum": ("set summary 0.0", f"set summary [expr {{$summary + {value}}}]"),
+        "min": ('set summary ""', f'if {{$summary eq "" || {value} < $summary}} {{ set summary {value} }}'),
+        "max": ('set summary ""', f'if {{$summary eq "" || {value} > $summary}} {{ set summary {value} }}'),
+    }[kind]
+    row = rows[-1]
+    indent = script[script.rfind("\n", 0, row.start) + 1:row.start] if script.isascii() else "  "
+    edits = [Edit(p.start, p.end, "") for p in misplaced]
+    edits += [Edit(loop.start, loop.start, init + "\n"), Edit(row.end, row.end, "\n" + indent + update),
+              Edit(loop.end, loop.end, "\n" + render(last, ["$summary"], ["d" if kind == "count" else conv]))]
+    out = apply_edits(script, edits)
+    return re.sub(r"\n[ \t]*(?=\n)", "", out)

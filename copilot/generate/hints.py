@@ -67,6 +67,7 @@ class RequestFacts:
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
     unflag: list[Hint] = field(default_factory=list)  # "both setup and hold": none of the rivals
+    summaries: dict[str, str] = field(default_factory=dict)  # aggregate -> words of a summary line
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
 
     @property
@@ -286,6 +287,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
         wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
+        summaries=lexicon.get("summaries", {}),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
                     for m in re.finditer(pattern, lowered)],
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
