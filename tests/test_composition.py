@@ -114,3 +114,18 @@ def test_a_summary_line_goes_after_the_loop_it_summarises():
     facts = analyse_request("print each port as `PORT SLACK`, then a final line `violating ports: N`", "opensta", None)
     out = summarised("foreach p [all_outputs] {\n  puts [format \"%s %.3f\" [get_full_name $p] 0.1]\n}\n", facts)
     assert "incr summary" in out and out.rstrip().endswith('puts [format "violating ports: %d" $summary]')
+
+
+@needs_sta
+def test_every_output_port_loops_over_all_outputs_and_loop_objects_are_kept(demo_bench):
+    from copilot.generate.derive import whole_collection
+    from copilot.generate.grounding import apply_hints
+
+    facts = analyse_request("For every output port, sorted by name, print `PORT SLACK` with the slack of the "
+                            "worst setup path ending at that port", "opensta", demo_bench.design)
+    loop = ("foreach p [sta::sort_by_full_name [get_ports req_a*]] {\n"
+            "  set pe [lindex [find_timing_paths -to $p -path_delay max] 0]\n  puts [get_property $pe slack]\n}\n")
+    assert whole_collection(loop, facts).startswith("foreach p [sta::sort_by_full_name [all_outputs]] {")
+    assert "-to $p" in apply_hints(loop, facts, demo_bench.catalog, demo_bench.rules, prune=True)
+    facts = analyse_request("for every output port print the slack of req_a[1]", "opensta", demo_bench.design)
+    assert whole_collection(loop, facts) is None  # the request names ports itself

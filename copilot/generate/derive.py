@@ -99,3 +99,21 @@ def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -
               Edit(loop.end, loop.end, "\n" + render(last, ["$summary"], ["d" if kind == "count" else conv]))]
     out = apply_edits(script, edits)
     return re.sub(r"\n[ \t]*(?=\n)", "", out)
+
+
+_PORT_LOOP = re.compile(r"^(\s*foreach \w+ \[(?:sta::sort_by_full_name )?)(\[get_ports [^\[\]]+\])")
+
+
+def whole_collection(script: str, facts: RequestFacts) -> str | None:
+    """"For every output port": a loop over some ports (`[get_ports req_a*]`, copied) goes over
+    the collection the request names (`[all_outputs]`), unless the request names those ports."""
+    wanted = next((g[0] for g in facts.commands if g[0] in ("all_outputs", "all_inputs")), None)
+    if wanted is None or any(m.kind == "port" for m in facts.mentions):
+        return None
+    lines = script.split("\n")
+    for i, line in enumerate(lines):
+        m = _PORT_LOOP.match(line)
+        if m:
+            lines[i] = m.group(1) + f"[{wanted}]" + line[m.end():]
+            return "\n".join(lines)
+    return None
