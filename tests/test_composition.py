@@ -51,10 +51,11 @@ def test_several_constraints_come_in_the_requests_order_with_its_numbers(demo_be
               "report_tns\nreport_checks -format end\n"]
     changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
     out = assemble(ranked, facts, changes)
-    assert out[0] == ("create_clock -name clk -period 1.9 [get_ports clk]\n"
+    assert out[0].startswith("create_clock -name clk -period 1.9 [get_ports clk]\n")  # each reader's reports
+    assert ("create_clock -name clk -period 1.9 [get_ports clk]\n"
                       "set_clock_uncertainty 0.05 [get_clocks clk]\n"
                       "set_clock_transition 0.1 [get_clocks clk]\n"
-                      "report_tns\nreport_checks -format end\n")
+                      "report_tns\nreport_checks -format end\n") in out
 
 
 @needs_sta
@@ -129,3 +130,25 @@ def test_every_output_port_loops_over_all_outputs_and_loop_objects_are_kept(demo
     assert "-to $p" in apply_hints(loop, facts, demo_bench.catalog, demo_bench.rules, prune=True)
     facts = analyse_request("for every output port print the slack of req_a[1]", "opensta", demo_bench.design)
     assert whole_collection(loop, facts) is None  # the request names ports itself
+
+
+@needs_sta
+def test_assembled_reports_come_from_any_candidate_and_printed_lines_beat_free_reports(demo_bench):
+    from copilot.generate.grounding import coverage
+
+    facts = analyse_request("redefine clk on port clk at 1.9 ns, declare rst_n paths false, then report "
+                            "the 3 worst setup endpoints in end format", "opensta", demo_bench.design)
+    assert ("set_false_path",) in facts.commands
+    ranked = ["create_clock -name clk -period 4 [get_ports clk]\nreport_checks -format end -group_count 3\n",
+              "set_false_path -from [get_ports rst_n]\nreport_tns\n"]
+    changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    assert "create_clock -name clk -period 1.9 [get_ports clk]\nset_false_path -from [get_ports rst_n]\n" \
+           "report_checks -format end -group_count 3\n" in assemble(ranked, facts, changes)
+    facts = analyse_request("sweep a late derate over 1.0 and 1.1 and print `derate D wns W`", "opensta",
+                            demo_bench.design)
+    sweep = "foreach v {1.0 1.1} {\n  set_timing_derate -late $v\n  %s\n}\n"
+    good = sweep % 'puts [format "derate %.2f wns %.3f" $v [sta::worst_slack -max]]'
+    hides = sweep % 'puts [format "derate %.2f wns %.3f" [sta::worst_slack -max] [sta::worst_slack -min]]'
+    chatty = sweep % 'report_wns\n  puts [format "derate %.2f wns %.3f" $v [sta::worst_slack -max]]'
+    score = {s: coverage(s, facts, demo_bench.catalog, demo_bench.rules) for s in (good, hides, chatty)}
+    assert score[good] > score[hides] and score[good] > score[chatty]

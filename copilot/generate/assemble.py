@@ -33,12 +33,16 @@ def _plainness(texts: list[str], virtual: bool) -> tuple:
 
 def _first_with(ranked: list[list[tuple[str, str]]], group: tuple[str, ...],
                 keep: Callable[[str], bool], facts: RequestFacts, plain: bool = True) -> list[str]:
-    """The statements of `group`'s commands: of the best PLACES candidates that have any, the
+    """The statements of `group`'s commands: of the best PLACES distinct ones, the
     plainest (`plain`, for constraints) or the best (for reports, whose flags follow the
     request's hints); a copied `> file` redirection goes unless the request asks for a file."""
-    found = [f for lines in ranked if (f := [text if facts.wants_file else _REDIRECT.sub("", text)
-                                              for name, text in lines if name in group and keep(name)])
-             and not any("$" in t for t in f)][:PLACES]  # a variable set elsewhere is not there
+    found: list[list[str]] = []
+    for lines in ranked:
+        f = [text if facts.wants_file else _REDIRECT.sub("", text) for name, text in lines
+             if name in group and keep(name)]
+        if f and f not in found and not any("$" in t for t in f):  # a variable set elsewhere is not there
+            found.append(f)
+    found = found[:PLACES]
     if not plain:
         return next(iter(found), [])
     return min(found, key=lambda texts: _plainness(texts, facts.wants_virtual), default=[])
@@ -72,8 +76,9 @@ def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[
     """Scripts built from the best parts of the ranked candidates, one per read-only candidate
     whose reports end them (none when the request names no constraint the candidates have)."""
     ranked = [top_level(s) for s in ranked_scripts]
-    reading = [lines for s, lines in zip(ranked_scripts, ranked)
-               if lines and not any(changes(u.name) for u in parse_tcl(s).commands)]
+    # The reports of every candidate (a changing one's too): statements that change nothing.
+    reading = [kept for lines in ranked if (kept := [(n, t) for n, t in lines if not any(
+        changes(u.name) for u in parse_tcl(t).commands)])]
     setting = [g for g in facts.commands if changes(g[0])]
     changing = [lines for lines in ranked if any(changes(n) for n, _ in lines)][:3]
     if not setting or (len(setting) == 1 and any(n in setting[0] for lines in changing for n, _ in lines)):
@@ -84,8 +89,9 @@ def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[
     for group in facts.commands:
         if changes(group[0]):
             mods += [t for t in _first_with(ranked, group, changes, facts) if t not in mods]
-        else:
-            found = _first_with(ranked, group, lambda n: not changes(n), facts, plain=False)
+        else:  # with lines to print, a report's own text is not wanted (its value goes in a puts)
+            found = _first_with(ranked, group, lambda n: not changes(n) and not (
+                facts.wants_print and n.startswith("report_")), facts, plain=False)
             reads += [t for t in found if t not in reads]
             taken.update(group if found else ())
     if not mods:

@@ -18,7 +18,7 @@ from copilot.generate.derive import instance_of_pins, sorted_dict, summary_line,
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
 from copilot.generate.loops import every_path, first_rows, sorted_loop, sweep_loop, sweep_values
-from copilot.generate.printing import conformity, reshape, with_loop_value
+from copilot.generate.printing import conformity, printed_lines, reshape, with_loop_value
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
@@ -528,6 +528,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score += _report_order(tree, facts)
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
+        score -= 0.5 * len(_free_reports(tree))  # their text is not the requested lines
+        if facts.number_lists and _sweep_hides_value(script):
+            score -= 0.5  # a sweep that prints its lines without the swept value
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
@@ -552,6 +555,24 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                 score -= 0.5
     return score
+
+
+_SWEEP = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
+
+
+def _sweep_hides_value(script: str) -> bool:
+    m = _SWEEP.search(script)
+    if m is None:
+        return False
+    inside = [p for p in printed_lines(script) if p.start > m.end()]
+    return bool(inside) and not any(f"${m.group(1)}" in v for p in inside for v in p.values)
+
+
+def _free_reports(tree: TclTree) -> list[CommandUse]:
+    """report_* commands whose text goes to the output (not captured into a variable)."""
+    captured = [u for u in tree.commands if u.name == "with_output_to_variable" and u.start >= 0]
+    return [u for u in tree.commands if u.name.startswith("report_")
+            and not any(c.start < u.start < c.end for c in captured)]
 
 
 def _prints_in_loop(tree: TclTree) -> bool:

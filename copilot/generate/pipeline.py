@@ -236,7 +236,7 @@ class Generator:
             if best is not None and best not in reading:
                 reading.append(best)
         changes = partial(is_change, catalog=catalog, rules=rules)
-        scripts = [c.script for c in ranked]
+        scripts = [c.script for c in ranked] + self._using_named_constraints(facts)
         out = [c for whole in assemble(scripts, facts, changes) for c in self._candidates(whole, "assembled", facts, 0.0)]
         out += [c for swapped in swap_constraint(scripts, facts, changes)
                 for c in self._candidates(swapped, "constraint swapped", facts, 0.0)]
@@ -246,6 +246,18 @@ class Generator:
                 if script:  # adapted like any candidate (the report may copy the constraint's objects)
                     bonus = 0.1 if "model" in (a.source, b.source) else 0.0
                     out += self._candidates(script, f"{a.source} + {b.source}", facts, bonus)
+        return out
+
+    def _using_named_constraints(self, facts: RequestFacts, per_group: int = 3) -> list[str]:
+        """The nearest bank examples using each constraint command the request names: plain
+        statements of it for assembling when the candidates only have unusual ones."""
+        catalog, rules = self.bench.catalog, self.bench.rules
+        out = []
+        for group in facts.commands:
+            if is_change(group[0], catalog, rules):
+                using = [e.script for e in self.bank.examples
+                         if any(re.search(rf"(?m)^{re.escape(c)}\b", e.script) for c in group)]
+                out += using[:per_group]
         return out
 
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
