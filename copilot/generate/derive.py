@@ -63,7 +63,7 @@ def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -
     summarises the rows of the script's one loop (a count, minimum, maximum or sum of the
     rows' number, by the words of that line: `aggregates`), printed once after the loop."""
     temps = [t for t in facts.templates if t.slots]
-    if len(temps) < 2 or len(temps[-1].slots) != 1:
+    if len(temps) != 2 or len(temps[-1].slots) != 1:  # a row's line, then the summary's
         return None
     last = temps[-1]
     tree = parse_tcl(script)
@@ -76,7 +76,7 @@ def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -
     words = set(last.literal_words())
     misplaced = [p for p in inside if follows(p, last) or (words and words <= set(p.literal.split()))]
     rows = [p for p in inside if p not in misplaced]
-    if not rows:
+    if not any(len(p.values) == len(temps[0].slots) for p in rows):
         return None
     said = " ".join(last.literal_words()).lower()
     kind = next((k for k, pattern in aggregates.items() if re.search(pattern, said)), None)
