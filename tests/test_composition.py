@@ -152,3 +152,20 @@ def test_assembled_reports_come_from_any_candidate_and_printed_lines_beat_free_r
     chatty = sweep % 'report_wns\n  puts [format "derate %.2f wns %.3f" $v [sta::worst_slack -max]]'
     score = {s: coverage(s, facts, demo_bench.catalog, demo_bench.rules) for s in (good, hides, chatty)}
     assert score[good] > score[hides] and score[good] > score[chatty]
+
+
+@needs_sta
+def test_what_if_measures_before_and_after_the_named_constraint(demo_bench):
+    from copilot.generate.assemble import what_if
+
+    facts = analyse_request("What would a 2-cycle setup multicycle from register _323_ buy us? Print the worst "
+                            "setup slack before and after adding it as `before X after Y` with 3 decimals, then "
+                            "`gain G`", "opensta", demo_bench.design)
+    assert facts.numbers == ["2"] and facts.wants_change  # not the 2 of _323_, not the decimals
+    assert ("all_registers",) not in facts.commands  # one named register, not all of them
+    changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    out = what_if(["set_multicycle_path 3 -setup -from [get_cells _330_]\nreport_checks\n"], facts, changes)
+    assert out == ["set before [sta::worst_slack -max]\nset_multicycle_path 2 -setup -from [get_cells _330_]\n"
+                   "set after [sta::worst_slack -max]\n"
+                   'puts [format "before %.3f after %.3f" $before $after]\n'
+                   'puts [format "gain %.3f" [expr {$after - $before}]]\n']

@@ -17,6 +17,7 @@ from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.grounding import top_level
 from copilot.generate.hints import RequestFacts
+from copilot.generate.printing import render
 
 
 PLACES = 5  # candidates a constraint statement is chosen from
@@ -144,3 +145,32 @@ def swap_constraint(ranked_scripts: list[str], facts: RequestFacts, changes: Cal
         if len(out) >= READERS:
             break
     return out
+
+
+def what_if(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[str], bool]) -> list[str]:
+    """"What would X buy us? Print the worst slack before and after": the metric the request
+    names, measured before and after its constraints, printed in its lines (a slot after
+    neither word is the difference, after minus before)."""
+    temps = [t for t in facts.templates if t.slots]
+    said = " ".join(w for t in temps for w in t.literal_words()).lower().split()
+    if "before" not in said or "after" not in said:
+        return []
+    metric = next((c for g in facts.commands if not changes(g[0]) for c in g if c.startswith("sta::")), None)
+    setting = [g for g in facts.commands if changes(g[0])]
+    if metric is None or not setting:
+        return []
+    side = "-min" if any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints) else "-max"
+    ranked = [top_level(s) for s in ranked_scripts]
+    mods = _renumber([t for g in setting for t in _first_with(ranked, g, changes, facts)], facts)
+    if not mods:
+        return []
+    lines = [f"set before [{metric} {side}]", *mods, f"set after [{metric} {side}]"]
+    for t in temps:
+        values, word = [], ""
+        for kind, text in t.parts:
+            if kind == "text":
+                word = (text.lower().split() or [word])[-1]
+            else:
+                values.append({"before": "$before", "after": "$after"}.get(word, "[expr {$after - $before}]"))
+        lines.append(render(t, values, [".3f"] * len(values)))
+    return ["\n".join(lines) + "\n"]

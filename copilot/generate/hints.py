@@ -275,7 +275,9 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     mentions = object_mentions(_as_patterns(text), design, lexicon.get("roles", {}), wants["change"],
                                lexicon.get("clock_pins", []))
     names = " ".join(m.name for m in mentions)
-    numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])", text) if n not in names]
+    # Numbers of the request, not of its names (`req_a[3]`) nor decimal counts ("3 decimals").
+    numbers = [n for n in re.findall(r"(?<![\w.\[/])-?\d+(?:\.\d+)?(?![\w\]])(?!\s*(?:decimals?|decimal places)\b)", text)
+               if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d.])", names)]
     commands = command_hints(text, lexicon)
     named = {c for group in commands for c in group}
     hints = flag_hints(text, lexicon)

@@ -17,7 +17,7 @@ from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.assemble import assemble, swap_constraint
+from copilot.generate.assemble import assemble, swap_constraint, what_if
 from copilot.generate.grounding import compose, is_change, coverage, modifies, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
@@ -240,6 +240,8 @@ class Generator:
         out = [c for whole in assemble(scripts, facts, changes) for c in self._candidates(whole, "assembled", facts, 0.0)]
         out += [c for swapped in swap_constraint(scripts, facts, changes)
                 for c in self._candidates(swapped, "constraint swapped", facts, 0.0)]
+        out += [c for measured in what_if(scripts, facts, changes)
+                for c in self._candidates(measured, "before and after", facts, 0.0)]
         for a in changing:
             for b in reading:
                 script = compose(a.script, b.script, catalog, rules)
@@ -263,7 +265,9 @@ class Generator:
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
         """Try candidates best-first; True once one is accepted."""
         budget = self.max_trials
-        for cand in sorted(pool, reverse=True):
+        facts = self._facts
+        # A candidate that plainly misses what the request names is never accepted: try the rest first.
+        for cand in sorted(pool, key=lambda c: (facts is not None and bool(shortfalls(c.script, facts)), -c.score)):
             if cand.script in tried:
                 continue
             if budget == 0:
