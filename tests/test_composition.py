@@ -169,3 +169,17 @@ def test_what_if_measures_before_and_after_the_named_constraint(demo_bench):
                    "set after [sta::worst_slack -max]\n"
                    'puts [format "before %.3f after %.3f" $before $after]\n'
                    'puts [format "gain %.3f" [expr {$after - $before}]]\n']
+
+
+def test_clock_reports_follow_all_clocks_or_the_new_clock_named_again():
+    from copilot.generate.derive import clock_scope
+
+    facts = analyse_request("Add a virtual clock io_clk of 3.5 ns, then show the properties of all clocks",
+                            "opensta", None)
+    script = "create_clock -name io_clk -period 3.5\nreport_clock_properties [get_clocks clk]\n"
+    assert clock_scope(script, facts).endswith("report_clock_properties [all_clocks]\n")
+    facts = analyse_request("Create a virtual clock vclk2 with a 6 ns period and show vclk2 only", "opensta", None)
+    script = "create_clock -name vclk2 -period 6\nreport_clock_properties\n"
+    assert clock_scope(script, facts).endswith("report_clock_properties [get_clocks vclk2]\n")
+    facts = analyse_request("Create a virtual clock vclk2 with a 6 ns period and list the clocks", "opensta", None)
+    assert clock_scope(script, facts) is None

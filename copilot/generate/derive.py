@@ -117,3 +117,25 @@ def whole_collection(script: str, facts: RequestFacts) -> str | None:
             lines[i] = m.group(1) + f"[{wanted}]" + line[m.end():]
             return "\n".join(lines)
     return None
+
+
+_CREATED_CLOCK = re.compile(r"^\s*create_clock\b[^\n]*?-name\s+(\w+)", re.M)
+_CLOCK_REPORT = re.compile(r"^(\s*report_clock_properties)\b([^\n]*)$", re.M)
+
+
+def clock_scope(script: str, facts: RequestFacts) -> str | None:
+    """"the properties of all clocks" -> `report_clock_properties [all_clocks]`; "of vclk2
+    only", a clock the script creates and the request names again -> `[get_clocks vclk2]`."""
+    m = _CLOCK_REPORT.search(script)
+    if m is None:
+        return None
+    if facts.wants_all_clocks:
+        scope = " [all_clocks]"
+    else:
+        created = [c for c in _CREATED_CLOCK.findall(script) if c in facts.repeated]
+        if not created:
+            return None
+        scope = f" [get_clocks {created[-1]}]"
+    if m.group(2).strip() == scope.strip():
+        return None
+    return script[:m.start()] + m.group(1) + scope + script[m.end():]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +69,8 @@ class RequestFacts:
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
     unflag: list[Hint] = field(default_factory=list)  # "both setup and hold": none of the rivals
     summaries: dict[str, str] = field(default_factory=dict)  # aggregate -> words of a summary line
+    wants_all_clocks: bool = False  # "the properties of all clocks"
+    repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
 
     @property
@@ -290,6 +293,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
         summaries=lexicon.get("summaries", {}),
+        wants_all_clocks=bool(re.search(lexicon.get("all_clocks", r"$^"), lowered)),
+        repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
                     for m in re.finditer(pattern, lowered)],
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
