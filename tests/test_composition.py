@@ -183,3 +183,15 @@ def test_clock_reports_follow_all_clocks_or_the_new_clock_named_again():
     assert clock_scope(script, facts).endswith("report_clock_properties [get_clocks vclk2]\n")
     facts = analyse_request("Create a virtual clock vclk2 with a 6 ns period and list the clocks", "opensta", None)
     assert clock_scope(script, facts) is None
+
+
+@needs_sta
+def test_a_loop_over_one_query_goes_over_objects_of_several_kinds(demo_bench):
+    from copilot.generate.derive import mixed_objects
+
+    facts = analyse_request("Print the direction of port busy and of pin _176_/Y as `NAME DIRECTION`",
+                            "opensta", demo_bench.design)
+    script = "foreach p [get_ports busy] {\n  puts [get_property $p direction]\n}\n"
+    assert mixed_objects(script, facts).startswith("foreach p [concat [get_ports busy] [get_pins _176_/Y]] {")
+    facts = analyse_request("Print the direction of pins _176_/Y and _177_/Y", "opensta", demo_bench.design)
+    assert mixed_objects(script, facts) is None  # one kind: the list replacement's job

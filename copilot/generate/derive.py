@@ -139,3 +139,19 @@ def clock_scope(script: str, facts: RequestFacts) -> str | None:
     if m.group(2).strip() == scope.strip():
         return None
     return script[:m.start()] + m.group(1) + scope + script[m.end():]
+
+
+_QUERY_LOOP = re.compile(r"^(\s*foreach \w+ )(\[get_(?:ports|pins|cells|nets) [^\[\]\n]+\])( \{)", re.M)
+
+
+def mixed_objects(script: str, facts: RequestFacts) -> str | None:
+    """"the direction of port busy and of pin _176_/Y": a loop over one query goes over all the
+    objects the request names, of whatever kinds, in its order."""
+    named = [m for m in facts.mentions if m.kind in ("port", "pin", "cell", "net")]
+    if len(named) < 2 or len({m.kind for m in named}) < 2:
+        return None
+    m = _QUERY_LOOP.search(script)
+    if m is None:
+        return None
+    objects = " ".join(x.query() for x in named)
+    return script[:m.start(2)] + f"[concat {objects}]" + script[m.end(2):]

@@ -14,7 +14,7 @@ from functools import partial
 from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
 from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
-from copilot.generate.derive import clock_scope, instance_of_pins, sorted_dict, summary_line, whole_collection, with_threshold
+from copilot.generate.derive import clock_scope, instance_of_pins, mixed_objects, sorted_dict, summary_line, whole_collection, with_threshold
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
 from copilot.generate.loops import every_path, first_rows, sorted_loop, sweep_loop, sweep_values
@@ -546,7 +546,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     if _many_paths(facts) and "[lindex [find_timing_paths" in script:
         score -= 0.5  # only the first of the paths asked for
     # A comparison with another threshold, or pin names where instances are asked for.
-    score -= 0.5 * sum(derive(script, facts) is not None for derive in (whole_collection, with_threshold, instance_of_pins, summarised, clock_scope))
+    score -= 0.5 * sum(derive(script, facts) is not None for derive in (whole_collection, mixed_objects, with_threshold, instance_of_pins, summarised,
+                                                          clock_scope))
     if _worst_n(facts) and re.search(r"\[lrange \[lsort\b", script):
         score += 0.5  # "the 5 worst" of a sorted table
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
@@ -620,7 +621,7 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     for s in list(out):  # "sweep X over a, b and c": set and report once per value
         if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
             out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]
-    for derive in (whole_collection, with_threshold, instance_of_pins, summarised, clock_scope):  # on every variant: they combine
+    for derive in (whole_collection, mixed_objects, with_threshold, instance_of_pins, summarised, clock_scope):  # on every variant: they combine
         out += [d for s in list(out) if (d := derive(s, facts))]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))
