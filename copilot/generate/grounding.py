@@ -373,7 +373,7 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
             out.append(f"foreach n [lsort [lmap {var} {query} {{get_full_name ${var}}}]] {{ puts $n }}\n")
         elif (ordered := sorted_loop(script)) is not None:
             out.append(ordered)
-    if facts.wants_sorted and (ordered := sorted_dict(script)) is not None:
+    if facts.wants_sorted and not facts.sorted_by_value and (ordered := sorted_dict(script)) is not None:
         out.append(ordered)
     if (swept := sweep_values(script, facts.number_lists)) is not None:
         out.append(swept)

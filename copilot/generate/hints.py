@@ -69,6 +69,7 @@ class RequestFacts:
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
     unflag: list[Hint] = field(default_factory=list)  # "both setup and hold": none of the rivals
     summaries: dict[str, str] = field(default_factory=dict)  # aggregate -> words of a summary line
+    sorted_by_value: bool = False  # "sorted by count, largest first": not by name
     wants_all_clocks: bool = False  # "the properties of all clocks"
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
@@ -270,7 +271,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("count", "sorted", "undo", "each", "virtual", "file")}
+             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
@@ -293,6 +294,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
         summaries=lexicon.get("summaries", {}),
+        sorted_by_value=wants["sorted_by_value"],
         wants_all_clocks=bool(re.search(lexicon.get("all_clocks", r"$^"), lowered)),
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
