@@ -24,7 +24,14 @@ proc ::copilot_rt::error_offset {info} {
 }
 
 proc ::copilot_rt::run {path tag} {
-    set f [open $path r]
+    if {[catch {open $path r} f]} {
+        # An unreadable script still ends with markers, or the caller would wait for them.
+        ::copilot_rt::mark $tag BEGIN
+        ::copilot_rt::mark $tag "ERROR 1"
+        puts $f
+        ::copilot_rt::mark $tag "END 1"
+        return
+    }
     fconfigure $f -encoding utf-8
     set text [read $f]
     close $f

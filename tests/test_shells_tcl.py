@@ -143,3 +143,20 @@ def test_bad_user_profile_is_one_clear_error(app, text, needle):
 def test_unknown_tool_names_the_known_ones(app):
     with pytest.raises(UsageError, match="known tools: .*opensta.*python3.*tclsh"):
         load_profile("nosuchtool", app.locations)
+
+
+@needs_tclsh
+def test_a_relative_or_missing_setup_path_fails_fast(tclsh, tmp_path, monkeypatch):
+    import time
+
+    from copilot.errors import SetupError
+
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "setup.tcl").write_text("set loaded 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "here")
+    tclsh.load_setup("setup.tcl")  # relative to the caller's folder, not the tool's
+    assert tclsh.run_script("puts $loaded\n").output.strip() == "1"
+    began = time.monotonic()
+    with pytest.raises(SetupError):
+        tclsh.load_setup(tmp_path / "gone.tcl")  # the runtime reports it; no wait for a timeout
+    assert time.monotonic() - began < 4

@@ -98,7 +98,7 @@ class TclSession(SessionMixin):
     # -- running ----------------------------------------------------------------------
     def load_setup(self, path: Path) -> RunResult:
         """Run a setup script (loads the design); any tool error makes it a SetupError."""
-        path = Path(path)
+        path = Path(path).absolute()  # the tool runs in its own working folder
         result = self._run_file(path)
         if result.status != "ok" or any(d.severity == "error" for d in result.diagnostics):
             raise SetupError(
