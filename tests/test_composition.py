@@ -195,3 +195,10 @@ def test_a_loop_over_one_query_goes_over_objects_of_several_kinds(demo_bench):
     assert mixed_objects(script, facts).startswith("foreach p [concat [get_ports busy] [get_pins _176_/Y]] {")
     facts = analyse_request("Print the direction of pins _176_/Y and _177_/Y", "opensta", demo_bench.design)
     assert mixed_objects(script, facts) is None  # one kind: the list replacement's job
+
+
+@needs_sta
+def test_a_check_at_a_pin_is_a_path_to_it(demo_bench):
+    facts = analyse_request("Add 0.2 ns of clock latency on the clock pin of _332_, then show the worst setup "
+                            "check at _332_/D", "opensta", demo_bench.design)
+    assert [(m.name, m.role) for m in facts.mentions] == [("_332_/CLK", ""), ("_332_/D", "-to")]
