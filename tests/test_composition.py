@@ -101,7 +101,7 @@ def test_a_sweep_loop_sets_the_named_constraint_and_both_sides_drop_setup(demo_b
 
 
 def test_a_summary_line_goes_after_the_loop_it_summarises():
-    from copilot.generate.grounding import summarised
+    from copilot.generate.derive import summary_line as summarised
 
     facts = analyse_request("list the 3 worst hold paths as `ENDPOINT SLACK` (3 decimals), then print "
                             "`min hold slack S` for the worst of them", "opensta", None)

@@ -15,14 +15,20 @@ from typing import Callable
 
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
-from copilot.generate.grounding import top_level
+from copilot.generate.grounding import NUMBER, top_level
 from copilot.generate.hints import RequestFacts
+from copilot.generate.loops import SWEEP_HEAD
 from copilot.generate.printing import render
 
 
 PLACES = 5  # candidates a constraint statement is chosen from
 READERS = 4  # read-only candidates tried as the reports that follow
 _REDIRECT = re.compile(r"\s+>>?\s*\S+\s*$")
+
+
+def named_constraints(facts: RequestFacts, changes: Callable[[str], bool]) -> list[tuple[str, ...]]:
+    """The request's command groups that set constraints (a group's first command decides)."""
+    return [g for g in facts.commands if changes(g[0])]
 
 
 def _plainness(texts: list[str], virtual: bool) -> tuple:
@@ -49,9 +55,6 @@ def _first_with(ranked: list[list[tuple[str, str]]], group: tuple[str, ...],
     return min(found, key=lambda texts: _plainness(texts, facts.wants_virtual), default=[])
 
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
 def _renumber(mods: list[str], facts: RequestFacts) -> list[str]:
     """The request's numbers, in its order, as the values of the constraints (which are in
     its order too): the first number of each statement takes the next one. A clock's copied
@@ -60,8 +63,9 @@ def _renumber(mods: list[str], facts: RequestFacts) -> list[str]:
     numbers = [n for n in facts.numbers if n not in hinted]
     out = []
     for text in mods:
-        words = parse_tcl(text).commands[0].words if parse_tcl(text).commands else []
-        first = next((w for w in words if w.literal and _NUMBER.match(w.text)), None)
+        commands = parse_tcl(text).commands
+        words = commands[0].words if commands else []
+        first = next((w for w in words if w.literal and NUMBER.match(w.text)), None)
         if first is None or not numbers:
             out.append(text)
             continue
@@ -80,7 +84,7 @@ def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[
     # The reports of every candidate (a changing one's too): statements that change nothing.
     reading = [kept for lines in ranked if (kept := [(n, t) for n, t in lines if not any(
         changes(u.name) for u in parse_tcl(t).commands)])]
-    setting = [g for g in facts.commands if changes(g[0])]
+    setting = named_constraints(facts, changes)
     changing = [lines for lines in ranked if any(changes(n) for n, _ in lines)][:3]
     if not setting or (len(setting) == 1 and any(n in setting[0] for lines in changing for n, _ in lines)):
         return []  # one constraint the best candidates already have: compose() pairs those
@@ -107,14 +111,11 @@ def assemble(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[
     return out or (["\n".join(mods + reads) + "\n"] if reads else [])
 
 
-_LOOP_VAR = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
-
-
 def swap_constraint(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[str], bool]) -> list[str]:
     """"Sweep the clock uncertainty over ...": the best sweep loops that set something else
     set the named constraint instead (the plainest statement of it any candidate has, its value
     the loop's variable)."""
-    setting = [g for g in facts.commands if changes(g[0])]
+    setting = named_constraints(facts, changes)
     if len(setting) != 1:
         return []
     group = setting[0]
@@ -126,12 +127,12 @@ def swap_constraint(ranked_scripts: list[str], facts: RequestFacts, changes: Cal
     if not donors:
         return []
     text, use = min(donors[:PLACES], key=lambda d: _plainness([d[0]], facts.wants_virtual))
-    value = next((w for w in use.words if (w.literal and _NUMBER.match(w.text)) or w.text.startswith("$")), None)
+    value = next((w for w in use.words if (w.literal and NUMBER.match(w.text)) or w.text.startswith("$")), None)
     if value is None:
         return []
     out = []
     for script in ranked_scripts:
-        loop = _LOOP_VAR.search(script)
+        loop = SWEEP_HEAD.search(script)
         tree = parse_tcl(script)
         setters = [u for u in tree.commands if u.nested and u.start >= 0 and changes(u.name)]
         if loop is None or not setters or any(u.name in group for u in setters):
@@ -156,7 +157,7 @@ def what_if(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[s
     if "before" not in said or "after" not in said:
         return []
     metric = next((c for g in facts.commands if not changes(g[0]) for c in g if c.startswith("sta::")), None)
-    setting = [g for g in facts.commands if changes(g[0])]
+    setting = named_constraints(facts, changes)
     if metric is None or not setting:
         return []
     side = "-min" if any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints) else "-max"

@@ -58,10 +58,10 @@ def instance_of_pins(script: str, facts: RequestFacts) -> str | None:
     return edits if edits != script else None
 
 
-def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -> str | None:
+def summary_line(script: str, facts: RequestFacts) -> str | None:
     """"List the 3 worst hold paths, then print `min hold slack S`": the request's last line
     summarises the rows of the script's one loop (a count, minimum, maximum or sum of the
-    rows' number, by the words of that line: `aggregates`), printed once after the loop."""
+    rows' number, by the words of that line: lexicon `summaries`), printed once after the loop."""
     temps = [t for t in facts.templates if t.slots]
     if len(temps) != 2 or len(temps[-1].slots) != 1:  # a row's line, then the summary's
         return None
@@ -79,7 +79,7 @@ def summary_line(script: str, facts: RequestFacts, aggregates: dict[str, str]) -
     if not any(len(p.values) == len(temps[0].slots) for p in rows):
         return None
     said = " ".join(last.literal_words()).lower()
-    kind = next((k for k, pattern in aggregates.items() if re.search(pattern, said)), None)
+    kind = next((k for k, pattern in facts.summaries.items() if re.search(pattern, said)), None)
     if kind is None and last.slots[0] in ("N", "COUNT", "NUM"):
         kind = "count"
     numbers = [(v, c) for p in rows for v, c in zip(p.values, p.conversions) if c.lstrip("~").endswith(("f", "g"))]
@@ -155,3 +155,8 @@ def mixed_objects(script: str, facts: RequestFacts) -> str | None:
         return None
     objects = " ".join(x.query() for x in named)
     return script[:m.start(2)] + f"[concat {objects}]" + script[m.end(2):]
+
+
+# Applied to every variant (they combine with the other adaptations); a script one of them
+# would still change does not yet say what the request asks, which coverage counts against it.
+DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope)

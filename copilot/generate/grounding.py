@@ -14,13 +14,13 @@ from functools import partial
 from copilot.catalog.catalog import Catalog, classify
 from copilot.checks.design import DesignFacts
 from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
-from copilot.generate.derive import clock_scope, instance_of_pins, mixed_objects, sorted_dict, summary_line, whole_collection, with_threshold
+from copilot.generate.derive import DERIVATIONS, sorted_dict
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
-from copilot.generate.loops import every_path, first_rows, sorted_loop, sweep_loop, sweep_values
+from copilot.generate.loops import SWEEP_HEAD, every_path, first_rows, sorted_loop, sweep_loop, sweep_values
 from copilot.generate.printing import conformity, printed_lines, reshape, with_loop_value
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
             "get_clocks": "clock", "get_lib_cells": "lib_cell"}
 ROLE_FLAGS = ("-from", "-to", "-through")
@@ -287,7 +287,7 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
         for w in use.words:
             if not numbers:
                 break
-            if w.literal and _NUMBER.match(w.text) and w.text not in facts.numbers \
+            if w.literal and NUMBER.match(w.text) and w.text not in facts.numbers \
                     and w.text not in hinted and use.name not in ("lindex", "expr", "format", "incr"):
                 edits.append(Edit(w.start, w.end, numbers.pop(0)))
     return apply_edits(script, edits) if edits else script
@@ -384,10 +384,6 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
     return out
 
 
-def summarised(script: str, facts: RequestFacts) -> str | None:
-    return summary_line(script, facts, facts.summaries)
-
-
 def _path_counts(facts: RequestFacts) -> list[int]:
     """The values of the request's path-count hints ("the 5 worst" -> [5])."""
     return [int(h.value) for h in facts.hints
@@ -431,7 +427,7 @@ def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rul
         if (_UNDO.match(use.name) and not facts.wants_undo) or (named and use.name in facts.unnamed):
             extra.append(use)
             continue
-        key = (use.name, frozenset(w.text for w in use.words if not _NUMBER.match(w.text)))
+        key = (use.name, frozenset(w.text for w in use.words if not NUMBER.match(w.text)))
         first = seen.setdefault(key, use)
         if first is not use:
             extra.append(first if numbered(use) and not numbered(first) else use)
@@ -545,9 +541,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
     if _many_paths(facts) and "[lindex [find_timing_paths" in script:
         score -= 0.5  # only the first of the paths asked for
-    # A comparison with another threshold, or pin names where instances are asked for.
-    score -= 0.5 * sum(derive(script, facts) is not None for derive in (whole_collection, mixed_objects, with_threshold, instance_of_pins, summarised,
-                                                          clock_scope))
+    # A comparison with another threshold, pin names where instances are asked for...
+    score -= 0.5 * sum(derive(script, facts) is not None for derive in DERIVATIONS)
     if _worst_n(facts) and re.search(r"\[lrange \[lsort\b", script):
         score += 0.5  # "the 5 worst" of a sorted table
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
@@ -558,11 +553,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     return score
 
 
-_SWEEP = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
-
-
 def _sweep_hides_value(script: str) -> bool:
-    m = _SWEEP.search(script)
+    m = SWEEP_HEAD.search(script)
     if m is None:
         return False
     inside = [p for p in printed_lines(script) if p.start > m.end()]
@@ -621,7 +613,7 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     for s in list(out):  # "sweep X over a, b and c": set and report once per value
         if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
             out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]
-    for derive in (whole_collection, mixed_objects, with_threshold, instance_of_pins, summarised, clock_scope):  # on every variant: they combine
+    for derive in DERIVATIONS:
         out += [d for s in list(out) if (d := derive(s, facts))]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

@@ -271,7 +271,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value")}
+             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "all_clocks")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
@@ -295,7 +295,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
         summaries=lexicon.get("summaries", {}),
         sorted_by_value=wants["sorted_by_value"],
-        wants_all_clocks=bool(re.search(lexicon.get("all_clocks", r"$^"), lowered)),
+        wants_all_clocks=wants["all_clocks"],
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
                     for m in re.finditer(pattern, lowered)],

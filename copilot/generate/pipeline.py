@@ -17,7 +17,7 @@ from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
-from copilot.generate.assemble import assemble, swap_constraint, what_if
+from copilot.generate.assemble import assemble, named_constraints, swap_constraint, what_if
 from copilot.generate.grounding import compose, is_change, coverage, modifies, shortfalls, variants
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
@@ -236,7 +236,7 @@ class Generator:
             if best is not None and best not in reading:
                 reading.append(best)
         changes = partial(is_change, catalog=catalog, rules=rules)
-        scripts = [c.script for c in ranked] + self._using_named_constraints(facts)
+        scripts = [c.script for c in ranked] + self._using_named_constraints(named_constraints(facts, changes))
         out = [c for whole in assemble(scripts, facts, changes) for c in self._candidates(whole, "assembled", facts, 0.0)]
         out += [c for swapped in swap_constraint(scripts, facts, changes)
                 for c in self._candidates(swapped, "constraint swapped", facts, 0.0)]
@@ -250,16 +250,14 @@ class Generator:
                     out += self._candidates(script, f"{a.source} + {b.source}", facts, bonus)
         return out
 
-    def _using_named_constraints(self, facts: RequestFacts, per_group: int = 3) -> list[str]:
-        """The nearest bank examples using each constraint command the request names: plain
+    def _using_named_constraints(self, groups: list[tuple[str, ...]], per_group: int = 3) -> list[str]:
+        """The first bank examples using each constraint command the request names: plain
         statements of it for assembling when the candidates only have unusual ones."""
-        catalog, rules = self.bench.catalog, self.bench.rules
         out = []
-        for group in facts.commands:
-            if is_change(group[0], catalog, rules):
-                using = [e.script for e in self.bank.examples
-                         if any(re.search(rf"(?m)^{re.escape(c)}\b", e.script) for c in group)]
-                out += using[:per_group]
+        for group in groups:
+            using = [e.script for e in self.bank.examples
+                     if any(re.search(rf"(?m)^{re.escape(c)}\b", e.script) for c in group)]
+            out += using[:per_group]
         return out
 
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
