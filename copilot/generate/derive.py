@@ -13,6 +13,7 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
+from copilot.generate.loops import SWEEP_HEAD
 from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
@@ -130,6 +131,8 @@ def clock_scope(script: str, facts: RequestFacts) -> str | None:
     if m is None:
         return None
     if facts.wants_all_clocks:
+        if not m.group(2).strip():
+            return None  # with no clocks given, the report has them all
         scope = " [all_clocks]"
     else:
         created = [c for c in _CREATED_CLOCK.findall(script) if c in facts.repeated]
@@ -139,6 +142,23 @@ def clock_scope(script: str, facts: RequestFacts) -> str | None:
     if m.group(2).strip() == scope.strip():
         return None
     return script[:m.start()] + m.group(1) + scope + script[m.end():]
+
+
+_CLOCK_REFERENCE = re.compile(r"(\[get_clocks |-clock )(\w+)(?=[\]\s])")
+
+
+def created_clock_refs(script: str, facts: RequestFacts) -> str | None:
+    """"Create vclk ..., give it a 0.1 ns uncertainty, constrain the outputs relative to vclk":
+    after the script creates a clock the request names again, the constraints that refer to a
+    clock the request does not name (copied from an example about clk) refer to the new one."""
+    created = [(m.end(), m.group(1)) for m in _CREATED_CLOCK.finditer(script) if m.group(1) in facts.repeated]
+    if len(created) != 1:
+        return None
+    at, name = created[0]
+    own = set(_CREATED_CLOCK.findall(script))
+    tail = _CLOCK_REFERENCE.sub(lambda m: m.group(1) + name if m.group(2) not in own
+                                and m.group(2) not in facts.words else m.group(0), script[at:])
+    return script[:at] + tail if tail != script[at:] else None
 
 
 _QUERY_LOOP = re.compile(r"^(\s*foreach \w+ )(\[get_(?:ports|pins|cells|nets) [^\[\]\n]+\])( \{)", re.M)
@@ -157,6 +177,48 @@ def mixed_objects(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start(2)] + f"[concat {objects}]" + script[m.end(2):]
 
 
+_REPORT_ONLY = {"-digits", "-format", "-fields", "-no_line_splits", "-sort_by_slack"}
+_PATH_VALUE = re.compile(r"\b(slack|wns|arrival|required)\s*$", re.I)
+
+
+def measured_sweep(script: str, facts: RequestFacts) -> str | None:
+    """"For loads of 0.02, 0.05 and 0.1, print `load L slack S`": a sweep loop that prints a
+    timing report each time measures the worst path of that report instead and prints the
+    loop's value and the path's value in the request's line."""
+    loop = SWEEP_HEAD.search(script)
+    temps = [t for t in facts.templates if t.slots]
+    if loop is None or len(temps) != 1 or len(temps[0].slots) != 2 or "puts" in script:
+        return None
+    before = "".join(text for kind, text in temps[0].parts[:temps[0].parts.index(("slot", temps[0].slots[1]))]
+                     if kind == "text")
+    word = _PATH_VALUE.search(before)
+    if word is None:
+        return None
+    prop = {"wns": "slack"}.get(word.group(1).lower(), word.group(1).lower())
+    tree = parse_tcl(script)
+    reports = [u for u in tree.commands if u.nested and u.name == "report_checks" and u.start > loop.start()]
+    if len(reports) != 1:
+        return None
+    use = reports[0]
+    words, kept, skip = use.words, [], False
+    for i, w in enumerate(words):
+        if skip:
+            skip = False
+        elif w.text in _REPORT_ONLY:
+            skip = i + 1 < len(words) and not words[i + 1].text.startswith("-")
+        else:
+            kept.append(w.text)
+    indent = script[script.rfind("\n", 0, use.start) + 1:use.start]
+    value = f"[get_property [lindex [get_property $pe points] end] {prop}]" if prop == "arrival" else \
+        f"[get_property $pe {prop}]" if prop == "slack" else None
+    if value is None:
+        return None
+    body = (f"set pe [lindex [find_timing_paths {' '.join(kept)}] 0]\n"
+            f"{indent}puts [format \"%s %.3f\" ${loop.group(1)} {value}]")
+    return apply_edits(script, [Edit(use.start, use.end, body.replace("find_timing_paths ]", "find_timing_paths]"))])
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
-DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope)
+DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
+               measured_sweep, created_clock_refs)

@@ -293,6 +293,27 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
     return apply_edits(script, edits) if edits else script
 
 
+def constraint_objects(script: str, facts: RequestFacts, changes) -> str | None:
+    """"Constrain all resp_data[*] outputs ..., then show the path to resp_data[0]": a
+    constraint that names the object the request gives a path role (copied, or substituted
+    by kind) names the one object of that kind the request gives no role instead."""
+    free = [m for m in facts.mentions if not m.role]
+    edits: list[Edit] = []
+    for use in parse_tcl(script).commands:
+        if not changes(use.name) or use.name in facts.role_commands:
+            continue
+        for w in use.words:
+            m = re.fullmatch(r"\[(get_\w+) (\{[^{}]*\}|[^\s\[\]{}]+)\]", w.text)
+            if m is None:
+                continue
+            kind = _QUERIES.get(m.group(1))
+            roled = [x for x in facts.mentions if x.role and x.kind == kind and x.tcl_name() == m.group(2)]
+            other = [x for x in free if x.kind == kind]
+            if roled and len(other) == 1:
+                edits.append(Edit(w.start, w.end, other[0].query()))
+    return apply_edits(script, edits) if edits else None
+
+
 def rename_proc(script: str, facts: RequestFacts) -> str | None:
     """The script's one proc under the name the request gives it ("a proc setup_slack {pin}")."""
     if not facts.proc_name:
@@ -601,7 +622,9 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
              design: DesignFacts | None) -> list[str]:
     """The script adapted to the request: substituted, hinted, and hinted + pruned."""
     script = unalias(script, facts, catalog) or script
+    changes = partial(is_change, catalog=catalog, rules=rules)
     base = substitute(script, facts, design)
+    base = constraint_objects(base, facts, changes) or base
     base = rename_proc(base, facts) or base
     out = [script, base, apply_hints(base, facts, catalog, rules, prune=False),
            apply_hints(base, facts, catalog, rules, prune=True)]
@@ -609,7 +632,6 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     out += [f for s in list(out) if (f := focus(s, facts, catalog, rules))]
     out += [t for s in list(out) if (t := tidy(s, facts, catalog, rules))]
     out += [v for s in list(out) if (v := virtual_clock(s, facts, catalog))]
-    changes = partial(is_change, catalog=catalog, rules=rules)
     for s in list(out):  # "sweep X over a, b and c": set and report once per value
         if (swept := sweep_loop(s, facts.number_lists, changes)) is not None:
             out += [swept] + [v for v in [with_loop_value(swept, facts.templates, "$v")] if v]

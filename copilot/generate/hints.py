@@ -72,6 +72,7 @@ class RequestFacts:
     sorted_by_value: bool = False  # "sorted by count, largest first": not by name
     wants_all_clocks: bool = False  # "the properties of all clocks"
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
+    words: frozenset[str] = frozenset()  # names the request says on their own ("clk", not "clk-based")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
 
     @property
@@ -214,6 +215,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     """Design objects named in the request, each with the role its preceding words give."""
     out: list[Mention] = []
     consumed: set[str] = set()
+    stated: set[int] = set()  # mentions whose role the request's words gave
     for pin, cells in pin_of_cells(text, design, clock_pins or []):
         out.append(pin)
         consumed.update(cells)
@@ -238,14 +240,23 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             # The role word must be close: "from port X", "from register X", "to the pin X".
             if re.search(rf"\b({pattern})\s+(?:\w+\s+){{0,2}}$", tail + " "):
                 role = flag
-        if not role and kind == "port" and design is not None:
+        said = bool(role)  # the words say it (a bare port's role below is only a guess)
+        if role == "none":  # "a load applied to all count[*] ports": the constraint's object
+            role = ""
+        elif not role and kind == "port" and design is not None:
             # A bare port in a path request: inputs start paths, outputs end them.
             bits = [p for p in design.ports if tcl_pattern(name).match(p)]
             if bits and all(b in design.outputs for b in bits):
                 role = "-to"
             elif bits and all(b in design.inputs for b in bits) and name not in design.clocks:
                 role = "-from"
-        if not any(o.name == name for o in out):
+        earlier = next((i for i, o in enumerate(out) if o.name == name), None)
+        if earlier is not None and said and earlier not in stated:  # the words, not the guess
+            out[earlier] = Mention(name, kind, role, out[earlier].times)
+            stated.add(earlier)
+        if earlier is None:
+            if said:
+                stated.add(len(out))
             times = len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))
             times += bool(_BACK_REFERENCE.search(text, m.end()))  # "... then report paths to that pin"
             out.append(Mention(name, kind, role, times))
@@ -297,6 +308,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         sorted_by_value=wants["sorted_by_value"],
         wants_all_clocks=wants["all_clocks"],
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
+        words=frozenset(re.findall(r"(?<![\w-])[A-Za-z_]\w*(?![\w-])", text)),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()
                     for m in re.finditer(pattern, lowered)],
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),

@@ -232,8 +232,16 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
 
     if len(shaped) == 1:  # every line of that shape (a loop's rows, a list of values)
         t = shaped[0]
-        return [Edit(p.start, p.end, render(t, p.values, p.conversions))
-                for p in found if len(p.values) == len(t.slots)]
+        edits = [Edit(p.start, p.end, render(t, p.values, p.conversions))
+                 for p in found if len(p.values) == len(t.slots)]
+        for p in found:  # "tns X violators N" where `TNS = X` is asked: the values it names
+            picked = _named_values(p, t) if len(p.values) > len(t.slots) else None
+            if picked is not None and not edits:
+                edits.append(Edit(p.start, p.end, render(t, [p.values[i] for i in picked],
+                                                         [p.conversions[i] for i in picked])))
+                dropped = [p.values[i] for i in range(len(p.values)) if i not in picked]
+                edits += _counting(script, [v[1:] for v in dropped if re.fullmatch(r"\$\w+", v)], p)
+        return edits
     with_values = [p for p in found if p.values]
     if len(with_values) == len(shaped) and all(len(p.values) == len(t.slots) for p, t in zip(with_values, shaped)):
         return [Edit(p.start, p.end, render(t, p.values, p.conversions)) for p, t in zip(with_values, shaped)]
@@ -246,6 +254,44 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
                 at += n
             return [Edit(p.start, p.end, ("\n" + indent(p)).join(lines))]
     return []
+
+
+def _counting(script: str, names: list[str], line: Printed) -> list[Edit]:
+    """The top-level statements that only count into variables no longer printed
+    (`set n 0`, `foreach pe [...] { incr n }`), when nothing else reads them."""
+    edits: list[Edit] = []
+    if not script.isascii():  # offsets are bytes; plain scripts only
+        return edits
+    for name in names:
+        pattern = rf"(?m)^(set {name} \S+|foreach \w+ \[[^\n]*\] \{{ incr {name} \}})\n"
+        found = list(re.finditer(pattern, script[:line.start]))
+        rest = script[:line.start] + script[line.end:]
+        if found and f"${name}" not in re.sub(pattern, "", rest):
+            edits += [Edit(m.start(), m.end(), "") for m in found]
+    return edits
+
+
+def _word_before(text: str) -> str:
+    words = re.findall(r"[A-Za-z]\w*", text)
+    return words[-1].lower() if words else ""
+
+
+def _named_values(p: Printed, template: Template) -> list[int] | None:
+    """Indexes of the line's values that the template's slots name by the word before them
+    (`TNS = X` takes the value printed after "tns"); None unless each slot names one."""
+    pieces = p.literal.split("{}")
+    said = [_word_before(piece) for piece in pieces[:len(p.values)]]
+    picked, text = [], ""
+    for kind, part in template.parts:
+        if kind == "text":
+            text += part
+            continue
+        word = _word_before(text)
+        text = ""
+        if not word or said.count(word) != 1:
+            return None
+        picked.append(said.index(word))
+    return picked
 
 
 def with_loop_value(script: str, temps: list[Template], value: str) -> str | None:
