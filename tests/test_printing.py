@@ -27,7 +27,7 @@ def test_one_line_of_values_becomes_one_line_per_template():
     script = 'set s [sta::worst_slack -max]\nset h [sta::worst_slack -min]\nputs [format "%.3f %.3f" $s $h]\n'
     out = reshape(script, temps)
     assert out.endswith('puts [format "setup: %.4f" $s]\nputs [format "hold: %.4f" $h]\n')
-    assert conformity(out, temps) == 2.0 and conformity(script, temps) == -1.0
+    assert conformity(out, temps) == 2.0 and conformity(script, temps) == -2.0
 
 
 def test_padding_and_literal_text_follow_the_template():

@@ -218,7 +218,47 @@ def measured_sweep(script: str, facts: RequestFacts) -> str | None:
     return apply_edits(script, [Edit(use.start, use.end, body.replace("find_timing_paths ]", "find_timing_paths]"))])
 
 
+_COUNTING_LOOP = re.compile(r"^foreach (\w+) (\[[^\n]*\]) \{\s*incr (\w+)\s*\}$", re.M)
+
+
+def rows_then_count(script: str, facts: RequestFacts) -> str | None:
+    """"Print each violating endpoint, sorted, then a final line `violating endpoints: N`": a
+    loop that only counts also lists what it counts (a path's endpoint, or the object), one
+    per line before the count line, sorted by name when asked."""
+    temps = [t for t in facts.templates if t.slots]
+    if not facts.wants_each or len(temps) != 1 or len(temps[0].slots) != 1:
+        return None
+    said = " ".join(temps[0].literal_words()).lower()
+    if not (re.search(facts.summaries.get("count", r"$^"), said) or temps[0].slots[0] in ("N", "COUNT", "NUM")):
+        return None
+    m = _COUNTING_LOOP.search(script)
+    if m is None or "lappend" in script:
+        return None
+    var, items, counter = m.groups()
+    if items.startswith("[find_timing_paths"):
+        end = "startpoint" if any(w.lower().startswith("startpoint") for w in facts.words) else "endpoint"
+        item = f"[get_full_name [get_property ${var} {end}]]"
+    else:
+        item = f"[get_full_name ${var}]"
+    order = "[lsort $rows]" if facts.wants_sorted and not facts.sorted_by_value else "$rows"
+    loop = (f"set rows {{}}\nforeach {var} {items} {{\n  incr {counter}\n  lappend rows {item}\n}}\n"
+            f"foreach r {order} {{ puts stdout $r }}")  # a row, not the count line the request shapes
+    return script[:m.start()] + loop + script[m.end():]
+
+
+_POINTS_LOOP = re.compile(r"^(\s*foreach \w+ )(\[get_property \$\w+ points\])(?= \{)", re.M)
+
+
+def without_start(script: str, facts: RequestFacts) -> str | None:
+    """"The cells along the path, excluding the launching register": a walk over a path's
+    points starts at its second point (the first is the launching register's output)."""
+    m = _POINTS_LOOP.search(script) if facts.skip_start else None
+    if m is None:
+        return None
+    return script[:m.start(2)] + f"[lrange {m.group(2)} 1 end]" + script[m.end(2):]
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
-               measured_sweep, created_clock_refs)
+               measured_sweep, created_clock_refs, rows_then_count, without_start)

@@ -71,6 +71,7 @@ class RequestFacts:
     summaries: dict[str, str] = field(default_factory=dict)  # aggregate -> words of a summary line
     sorted_by_value: bool = False  # "sorted by count, largest first": not by name
     wants_all_clocks: bool = False  # "the properties of all clocks"
+    skip_start: bool = False  # "the cells of the path, excluding the launching register"
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
     words: frozenset[str] = frozenset()  # names the request says on their own ("clk", not "clk-based")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
@@ -282,7 +283,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "all_clocks")}
+             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "all_clocks",
+                         "skip_start")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
@@ -307,6 +309,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         summaries=lexicon.get("summaries", {}),
         sorted_by_value=wants["sorted_by_value"],
         wants_all_clocks=wants["all_clocks"],
+        skip_start=wants["skip_start"],
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
         words=frozenset(re.findall(r"(?<![\w-])[A-Za-z_]\w*(?![\w-])", text)),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()

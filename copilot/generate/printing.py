@@ -333,11 +333,12 @@ def follows(p: Printed, template: Template) -> bool:
 
 
 def conformity(script: str, temps: list[Template]) -> float:
-    """+1 for each template a printed line of the script follows exactly, -0.5 for each not."""
+    """+1 for each template a printed line of the script follows exactly, -1 for each not
+    (a line the request spells out and the script does not print fails the request)."""
     shaped = [t for t in temps if t.slots]
     if not shaped:
         return 0.0
     found = printed_lines(script)
     if not found and all(t.implicit for t in shaped):
         return 0.0  # "... with 3 decimals" also fits a report's -digits
-    return sum(1.0 if any(follows(p, t) for p in found) else -0.5 for t in shaped)
+    return sum(1.0 if any(follows(p, t) for p in found) else -1.0 for t in shaped)

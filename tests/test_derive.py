@@ -1,0 +1,91 @@
+"""Values a request derives from an example: sweeps that measure, clocks the script creates,
+rows before a count, path walks without their start, and lines that keep the values named."""
+
+from __future__ import annotations
+
+from conftest import needs_sta
+from copilot.generate.derive import (created_clock_refs, measured_sweep, rows_then_count,
+                                     without_start)
+from copilot.generate.grounding import constraint_objects, coverage, is_change
+from copilot.generate.hints import analyse_request
+from copilot.generate.printing import reshape
+from test_generate import demo_bench  # noqa: F401 (a fixture)
+
+
+def test_a_sweep_that_reports_measures_the_path_and_prints_the_requested_line():
+    facts = analyse_request("for input transitions of 0.1, 0.2 and 0.4 ns on req_b[*], print "
+                            "`tran T slack S` for the worst path from req_b[0], 3 decimals", "opensta", None)
+    script = ("foreach v {0.1 0.2 0.4} {\n  set_input_transition $v [get_ports {req_b[*]}]\n"
+              "  report_checks -from [get_ports {req_b[0]}] -digits 3 -format end\n}\n")
+    out = measured_sweep(script, facts)
+    assert "set pe [lindex [find_timing_paths -from [get_ports {req_b[0]}]] 0]" in out
+    assert '-digits' not in out and '-format' not in out
+    assert reshape(out, facts.templates).count('puts [format "tran %.3f slack %.3f" $v [get_property $pe slack]]') == 1
+    # Nothing to measure: a line with no path value, or a script that already prints.
+    assert measured_sweep(script, analyse_request("print `tran T count N`", "opensta", None)) is None
+    assert measured_sweep(script.replace("report_checks", "puts [report_checks"), facts) is None
+
+
+def test_constraints_after_a_new_clock_refer_to_it_unless_the_request_names_the_old_one():
+    facts = analyse_request("Define clock aux of 4 ns with no source, set 0.2 ns uncertainty on aux "
+                            "and an input delay of 1 ns relative to aux on req_op[*]", "opensta", None)
+    script = ("create_clock -name aux -period 4\nset_clock_uncertainty 0.2 [get_clocks clk]\n"
+              "set_input_delay 1 -clock clk [get_ports {req_op[*]}]\n")
+    assert created_clock_refs(script, facts) == (
+        "create_clock -name aux -period 4\nset_clock_uncertainty 0.2 [get_clocks aux]\n"
+        "set_input_delay 1 -clock aux [get_ports {req_op[*]}]\n")
+    named = analyse_request("Define clock aux of 4 ns, then an input delay of 1 ns relative to clk "
+                            "on req_op[*] and aux again", "opensta", None)
+    assert created_clock_refs(script, named) is None  # clk is named: its references stay
+
+
+def test_a_counting_loop_lists_what_it_counts_before_the_count_line():
+    facts = analyse_request("print every hold-violating endpoint in name order, one per line, and "
+                            "end with `hold violators: N`", "opensta", None)
+    script = ("set n 0\nforeach pe [find_timing_paths -path_delay min -slack_max 0] { incr n }\n"
+              'puts [format "hold violators: %s" $n]\n')
+    out = rows_then_count(script, facts)
+    assert "lappend rows [get_full_name [get_property $pe endpoint]]" in out
+    assert "foreach r [lsort $rows] { puts stdout $r }\nputs [format" in out
+    assert rows_then_count(script, analyse_request("print `hold violators: N`", "opensta", None)) is None
+
+
+def test_a_path_walk_leaves_out_the_launching_register_when_asked():
+    script = "set pe [lindex [find_timing_paths] 0]\nforeach pt [get_property $pe points] {\n  puts x\n}\n"
+    facts = analyse_request("list the cells on the worst path, excluding the launching register", "opensta", None)
+    assert "foreach pt [lrange [get_property $pe points] 1 end] {" in without_start(script, facts)
+    assert without_start(script, analyse_request("list the cells on the worst path", "opensta", None)) is None
+
+
+def test_a_line_keeps_the_values_the_requested_line_names_and_drops_their_counting():
+    facts = analyse_request("print `WNS = X` with 3 decimals", "opensta", None)
+    script = ("set n 0\nforeach pe [find_timing_paths -slack_max 0] { incr n }\n"
+              'puts [format "wns %.2f count %d" [sta::worst_slack -max] $n]\n')
+    assert reshape(script, facts.templates) == 'puts [format "WNS = %.3f" [sta::worst_slack -max]]\n'
+    kept = script.replace("$n]", "$n]\nputs $n")  # still read: the counting stays
+    assert reshape(kept, facts.templates).startswith("set n 0\nforeach pe")
+
+
+@needs_sta
+def test_the_constraint_takes_the_object_without_a_path_role(demo_bench):
+    facts = analyse_request("a 0.3 ns output delay applied to all count[*] ports, then report the "
+                            "path to count[2]", "opensta", demo_bench.design)
+    roles = {m.name: m.role for m in facts.mentions}
+    assert roles == {"count[*]": "", "count[2]": "-to"}
+    changes = lambda name: is_change(name, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    script = "set_output_delay 0.3 -clock clk [get_ports {count[2]}]\nreport_checks -to [get_ports {count[2]}]\n"
+    assert constraint_objects(script, facts, changes) == script.replace(
+        "clk [get_ports {count[2]}]", "clk [get_ports {count[*]}]", 1)
+
+
+@needs_sta
+def test_a_metric_function_is_not_penalised_for_path_flags_it_cannot_take(demo_bench):
+    facts = analyse_request("Sum the negative setup slack over every endpoint and print `TNS: X` "
+                            "with 2 decimals", "opensta", demo_bench.design)
+    plain = 'puts [format "TNS: %.2f" [sta::total_negative_slack -max]]\n'
+    counted = ("set n 0\nforeach pe [find_timing_paths -path_delay max -slack_max 0] { incr n }\n"
+               'puts [format "tns %.2f n %d" [sta::total_negative_slack -max] $n]\n')
+    score = lambda s: coverage(s, facts, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    assert score(plain) > score(counted)
+    result = demo_bench.trial(plain, modifying=False)
+    assert result.status == "ok" and result.output.strip().startswith("TNS: -")
