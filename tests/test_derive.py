@@ -89,3 +89,23 @@ def test_a_metric_function_is_not_penalised_for_path_flags_it_cannot_take(demo_b
     assert score(plain) > score(counted)
     result = demo_bench.trial(plain, modifying=False)
     assert result.status == "ok" and result.output.strip().startswith("TNS: -")
+
+
+@needs_sta
+def test_the_requested_lines_take_the_paths_own_values_by_their_words(demo_bench):
+    from copilot.generate.derive import path_values
+
+    facts = analyse_request("For the worst hold path from req_a[0] print `slack S`, `arrival A` and "
+                            "`required R`, 2 decimals", "opensta", demo_bench.design)
+    script = ('set pe [lindex [find_timing_paths -path_delay min -from [get_ports {req_a[0]}]] 0]\n'
+              'puts [format "%s" [get_full_name [get_property $pe endpoint]]]\n')
+    out = path_values(script, facts)
+    assert out.splitlines()[1:] == [
+        'puts [format "slack %.2f" [get_property $pe slack]]',
+        'puts [format "arrival %.2f" [get_property [lindex [get_property $pe points] end] arrival]]',
+        'puts [format "required %.2f" [expr {[get_property [lindex [get_property $pe points] end] arrival]'
+        ' - [get_property $pe slack]}]]']
+    slack, arrival, required = (float(line.split()[1]) for line in
+                                demo_bench.trial(out, modifying=False).output.strip().splitlines())
+    assert abs(arrival - required - slack) < 0.011  # hold: slack = arrival - required
+    assert path_values(script, analyse_request("print `count N`", "opensta", None)) is None

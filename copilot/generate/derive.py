@@ -13,7 +13,7 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
-from copilot.generate.loops import SWEEP_HEAD
+from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD
 from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
@@ -258,7 +258,48 @@ def without_start(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start(2)] + f"[lrange {m.group(2)} 1 end]" + script[m.end(2):]
 
 
+def _path_value(word: str, var: str, hold: bool) -> str | None:
+    """The Tcl for a value of path `var` the request names by `word` (required = arrival +
+    slack for setup, arrival - slack for hold)."""
+    arrival = f"[get_property [lindex [get_property ${var} points] end] arrival]"
+    slack = f"[get_property ${var} slack]"
+    return {"slack": slack, "arrival": arrival,
+            "required": f"[expr {{{arrival} {'-' if hold else '+'} {slack}}}]",
+            "startpoint": f"[get_full_name [get_property ${var} startpoint]]",
+            "endpoint": f"[get_full_name [get_property ${var} endpoint]]"}.get(word)
+
+
+def path_values(script: str, facts: RequestFacts) -> str | None:
+    """"For the worst path to X print `arrival A`, `required R` and `slack S`": after the
+    script's one path query, one line per requested line, each value the path's own by the
+    word before it."""
+    temps = [t for t in facts.templates if t.slots]
+    lines = script.rstrip("\n").split("\n")
+    at = next((i for i, line in enumerate(lines) if FIRST_PATH.match(line)), None)
+    if not temps or at is None or any(line != line.lstrip() for line in lines):
+        return None  # a top-level path, in a script without loops
+    var = FIRST_PATH.match(lines[at]).group(1)
+    hold = any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints)
+    out = []
+    for t in temps:
+        values, text = [], ""
+        for kind, part in t.parts:
+            if kind == "text":
+                text += part
+                continue
+            words = re.findall(r"[a-z]+", text.lower())
+            value = _path_value(words[-1] if words else "", var, hold)
+            if value is None:
+                return None
+            values.append(value)
+            text = ""
+        out.append(render(t, values, ["" if "full_name" in v else ".3f" for v in values]))
+    derived = "\n".join(lines[:at + 1] + out) + "\n"
+    return derived if derived != script else None
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
-               measured_sweep, created_clock_refs, rows_then_count, without_start)
+               measured_sweep, created_clock_refs, rows_then_count, without_start,
+               path_values)

@@ -19,7 +19,7 @@ _NUM = r"-?\d+(?:\.\d+)?"
 _NUMBER_LIST = re.compile(rf"{_NUM}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+){_NUM})+")
 # The head of a sweep: `foreach v {1.0 1.05 1.1} {` (group 1: the loop variable).
 SWEEP_HEAD = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
-_FIRST_PATH = re.compile(r"^set (\w+) \[lindex (\[find_timing_paths [^\n]*\]) 0\]$")
+FIRST_PATH = re.compile(r"^set (\w+) \[lindex (\[find_timing_paths [^\n]*\]) 0\]$")
 
 
 def number_lists(text: str) -> list[list[str]]:
@@ -71,7 +71,7 @@ def every_path(script: str) -> str | None:
     path (for "the 5 worst paths as ...": the path count itself comes from the hints)."""
     lines = script.rstrip("\n").split("\n")
     for i, line in enumerate(lines):
-        m = _FIRST_PATH.match(line.strip())
+        m = FIRST_PATH.match(line.strip())
         if not m or line != line.lstrip():
             continue
         var, query = m.groups()
