@@ -109,3 +109,34 @@ def test_the_requested_lines_take_the_paths_own_values_by_their_words(demo_bench
                                 demo_bench.trial(out, modifying=False).output.strip().splitlines())
     assert abs(arrival - required - slack) < 0.011  # hold: slack = arrival - required
     assert path_values(script, analyse_request("print `count N`", "opensta", None)) is None
+
+
+@needs_sta
+def test_a_stated_role_beats_a_guessed_one_and_a_bus_is_not_its_bit(demo_bench):
+    facts = analyse_request("Define a virtual clock vio with a 3 ns period, a 0.4 ns input delay relative "
+                            "to vio on all req_b[*] inputs, then the worst setup path from req_b[1]",
+                            "opensta", demo_bench.design)
+    assert any(h.flag == "-name" and h.value == "vio" for h in facts.hints)
+    by_name = {m.name: (m.role, m.stated) for m in facts.mentions}
+    assert by_name == {"req_b[*]": ("-from", False), "req_b[1]": ("-from", True)}
+    script = ("create_clock -name vio -period 3\nset_input_delay 0.4 -clock vio [get_ports {req_b[*]}]\n"
+              "report_checks -path_delay max\n")
+    from copilot.generate.grounding import apply_hints
+    out = apply_hints(script, facts, demo_bench.catalog, demo_bench.rules, prune=False)
+    assert "report_checks -path_delay max -from [get_ports {req_b[1]}]" in out
+    assert coverage(out, facts, demo_bench.catalog, demo_bench.rules) > \
+        coverage(script, facts, demo_bench.catalog, demo_bench.rules)
+
+
+def test_a_number_slot_never_takes_a_name_and_a_path_loop_gives_the_worst_path():
+    from copilot.generate.derive import path_values
+
+    facts = analyse_request("For the worst setup path from req_op[0] print `slack S` and `arrival A`, "
+                            "3 decimals", "opensta", None)
+    script = ("foreach pe [find_timing_paths -path_delay max -from [get_ports {req_op[0]}]] {\n"
+              '  puts [format "%s %.3f" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n}\n')
+    assert reshape(script, facts.templates) is None  # `slack S` would print the endpoint's name
+    assert path_values(script, facts) == (
+        "set pe [lindex [find_timing_paths -path_delay max -from [get_ports {req_op[0]}]] 0]\n"
+        'puts [format "slack %.3f" [get_property $pe slack]]\n'
+        'puts [format "arrival %.3f" [get_property [lindex [get_property $pe points] end] arrival]]\n')

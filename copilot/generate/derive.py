@@ -258,6 +258,9 @@ def without_start(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start(2)] + f"[lrange {m.group(2)} 1 end]" + script[m.end(2):]
 
 
+_PATH_LOOP = re.compile(r"^foreach (\w+) (\[find_timing_paths [^\n]*\]) \{$")
+
+
 def _path_value(word: str, var: str, hold: bool) -> str | None:
     """The Tcl for a value of path `var` the request names by `word` (required = arrival +
     slack for setup, arrival - slack for hold)."""
@@ -275,10 +278,18 @@ def path_values(script: str, facts: RequestFacts) -> str | None:
     word before it."""
     temps = [t for t in facts.templates if t.slots]
     lines = script.rstrip("\n").split("\n")
-    at = next((i for i, line in enumerate(lines) if FIRST_PATH.match(line)), None)
-    if not temps or at is None or any(line != line.lstrip() for line in lines):
-        return None  # a top-level path, in a script without loops
-    var = FIRST_PATH.match(lines[at]).group(1)
+    at = next((i for i, line in enumerate(lines) if FIRST_PATH.match(line) or (
+        not facts.wants_each and _PATH_LOOP.match(line))), None)
+    if not temps or at is None or any(line != line.lstrip() for line in lines[:at]):
+        return None  # a top-level path (or a loop over paths where one is asked for)
+    first = FIRST_PATH.match(lines[at])
+    if first is None:  # the loop's body goes with it
+        var, query = _PATH_LOOP.match(lines[at]).groups()
+        lines[at] = f"set {var} [lindex {query} 0]"
+    elif any(line != line.lstrip() for line in lines):
+        return None
+    else:
+        var = first.group(1)
     hold = any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints)
     out = []
     for t in temps:

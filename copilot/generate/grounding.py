@@ -104,7 +104,9 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     # -fall_to takes the -to object: the role moves to the replacing flag.
     moved = {h.replaces: h.flag for h in facts.hints if h.replaces}
     replaced = {flag: role for role, flag in moved.items()}  # -fall_to -> -to
-    roles = {moved.get(m.role, m.role): m for m in reversed(facts.mentions) if m.role}
+    # Per role, the first object the request names with it; a guessed role only where none is said.
+    ranked = [m for m in reversed(facts.mentions) if not m.stated] + [m for m in reversed(facts.mentions) if m.stated]
+    roles = {moved.get(m.role, m.role): m for m in ranked if m.role}
     wanted = {h.flag for h in facts.hints if not h.replaces} | set(roles)
     changed = _changed_words(tree, catalog, rules)
     for use in tree.commands:
@@ -132,7 +134,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                     edits += _remove_flag(data, use, spec, rival)
         if reads or use.name in facts.role_commands:
             for role, mention in roles.items():
-                if reads and mention.times < 2 and mention.name.replace("[*]", "") in changed:
+                if reads and mention.times < 2 and _names(changed, mention):
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
                 if role in spec.flags and not _names_object(use, spec, role, mention):
                     edits += _set_flag(use, spec, role, mention.query())
@@ -159,18 +161,25 @@ def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
                     if not u.nested and is_change(u.name, catalog, rules) for w in u.words)
 
 
+def _names(text: str, mention: Mention) -> bool:
+    """The text names the object: a bus `req_b[*]` as `req_b`, `req_b*` or `req_b[*]`, not one
+    of its bits (`req_b[1]` is another object)."""
+    base = mention.name.replace("[*]", "")
+    if base == mention.name:
+        return base in text
+    return bool(re.search(rf"{re.escape(base)}(?!\[\d)", text))
+
+
 def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
     """The value names an object the request mentions once, for the script's constraint."""
-    return any(m.times < 2 and (base := m.name.replace("[*]", "")) in value and base in changed
-               for m in facts.mentions)
+    return any(m.times < 2 and _names(value, m) and _names(changed, m) for m in facts.mentions)
 
 
 def _names_object(use: CommandUse, spec, role: str, mention: Mention) -> bool:
     i = _flag_at(use, spec, role)
     if i is None or i + 1 >= len(use.words):
         return False
-    base = mention.name.replace("[*]", "")
-    return base in use.words[i + 1].text
+    return _names(use.words[i + 1].text, mention)
 
 
 def _design_kinds(design: DesignFacts | None) -> dict[str, str]:

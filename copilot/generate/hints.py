@@ -35,6 +35,7 @@ class Mention:
     kind: str
     role: str = ""  # -from | -to | -through | ""
     times: int = 1  # how often the request names it
+    stated: bool = True  # the role is in the request's words (not guessed from a port's direction)
 
     def query(self) -> str:
         """The Tcl object query for it: `[get_ports {req_a[3]}]`, `[get_pins _322_/D]`..."""
@@ -253,14 +254,14 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
                 role = "-from"
         earlier = next((i for i, o in enumerate(out) if o.name == name), None)
         if earlier is not None and said and earlier not in stated:  # the words, not the guess
-            out[earlier] = Mention(name, kind, role, out[earlier].times)
+            out[earlier] = Mention(name, kind, role, out[earlier].times, True)
             stated.add(earlier)
         if earlier is None:
             if said:
                 stated.add(len(out))
             times = len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))
             times += bool(_BACK_REFERENCE.search(text, m.end()))  # "... then report paths to that pin"
-            out.append(Mention(name, kind, role, times))
+            out.append(Mention(name, kind, role, times, said or not role))
     return out
 
 

@@ -233,7 +233,7 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
     if len(shaped) == 1:  # every line of that shape (a loop's rows, a list of values)
         t = shaped[0]
         edits = [Edit(p.start, p.end, render(t, p.values, p.conversions))
-                 for p in found if len(p.values) == len(t.slots)]
+                 for p in found if len(p.values) == len(t.slots) and _fits(t, p.values)]
         for p in found:  # "tns X violators N" where `TNS = X` is asked: the values it names
             picked = _named_values(p, t) if len(p.values) > len(t.slots) else None
             if picked is not None and not edits:
@@ -243,10 +243,12 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
                 edits += _counting(script, [v[1:] for v in dropped if re.fullmatch(r"\$\w+", v)], p)
         return edits
     with_values = [p for p in found if p.values]
-    if len(with_values) == len(shaped) and all(len(p.values) == len(t.slots) for p, t in zip(with_values, shaped)):
+    if len(with_values) == len(shaped) and all(len(p.values) == len(t.slots) and _fits(t, p.values)
+                                               for p, t in zip(with_values, shaped)):
         return [Edit(p.start, p.end, render(t, p.values, p.conversions)) for p, t in zip(with_values, shaped)]
     for p in with_values:  # one line with every value: one line per template
-        if len(p.values) == sum(len(t.slots) for t in shaped):
+        if len(p.values) == sum(len(t.slots) for t in shaped) and \
+                _fits(Template(tuple(part for t in shaped for part in t.parts)), p.values):
             lines, at = [], 0
             for t in shaped:
                 n = len(t.slots)
@@ -269,6 +271,24 @@ def _counting(script: str, names: list[str], line: Printed) -> list[Edit]:
         if found and f"${name}" not in re.sub(pattern, "", rest):
             edits += [Edit(m.start(), m.end(), "") for m in found]
     return edits
+
+
+_NUMBER_WORD = re.compile(r"^(slack|arrival|required|delay|period|wns|tns|latency|uncertainty|slew|"
+                          r"cap|capacitance|load|transition|skew|depth|count|fanout)$")
+_NAME_VALUE = re.compile(r"get_full_name|get_name\b|ref_name|full_name")
+
+
+def _fits(template: Template, values: list[str]) -> bool:
+    """No slot the request introduces with a number's word ("slack S") takes a name."""
+    text, at = "", 0
+    for kind, part in template.parts:
+        if kind == "text":
+            text += part
+            continue
+        if _NUMBER_WORD.match(_word_before(text)) and _NAME_VALUE.search(values[at]):
+            return False
+        text, at = "", at + 1
+    return True
 
 
 def _word_before(text: str) -> str:
