@@ -140,3 +140,28 @@ def test_a_number_slot_never_takes_a_name_and_a_path_loop_gives_the_worst_path()
         "set pe [lindex [find_timing_paths -path_delay max -from [get_ports {req_op[0]}]] 0]\n"
         'puts [format "slack %.3f" [get_property $pe slack]]\n'
         'puts [format "arrival %.3f" [get_property [lindex [get_property $pe points] end] arrival]]\n')
+
+
+def test_hold_wording_reads_the_pins_hold_slack_and_a_sweep_prints_the_designs_wns():
+    from copilot.generate.derive import slack_side
+
+    facts = analyse_request("print the worst hold slack at _324_/D", "opensta", None)
+    script = "puts [get_property [get_pins _324_/D] max_fall_slack]\n"
+    assert slack_side(script, facts) == "puts [get_property [get_pins _324_/D] min_fall_slack]\n"
+    assert slack_side(script, analyse_request("print the setup slack at _324_/D", "opensta", None)) is None
+    facts = analyse_request("sweep the input delay on req_a[*] over 0.2, 0.4 and 0.6 ns and print "
+                            "`delay D wns W`, 3 decimals", "opensta", None)
+    sweep = ("foreach v {0.2 0.4 0.6} {\n  set_input_delay $v -clock clk [get_ports {req_a[*]}]\n"
+             "  report_checks -from [get_ports {req_a[*]}]\n}\n")
+    assert measured_sweep(sweep, facts) == sweep.replace(
+        "report_checks -from [get_ports {req_a[*]}]", 'puts [format "%s %.3f" $v [sta::worst_slack -max]]')
+    assert rows_then_count("set n 0\nforeach pe [find_timing_paths] { incr n }\nputs $n\n", analyse_request(
+        "of the paths (one per endpoint), how many are tight? print `tight N`", "opensta", None)) is None
+
+
+def test_the_clock_a_request_defines_or_redefines_is_named():
+    for text, name in (("redefine clk on port clk at 1.9 ns", "clk"), ("create a clock core_clk with a 4 ns period", "core_clk"),
+                       ("define fastclk as a 1 ns clock", "fastclk")):
+        hints = analyse_request(text, "opensta", None).hints
+        assert any(h.flag == "-name" and h.value == name for h in hints), text
+    assert not any(h.flag == "-name" for h in analyse_request("create a clock with a 4 ns period", "opensta", None).hints)

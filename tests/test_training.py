@@ -240,16 +240,30 @@ def test_full_export_matches_transformers_in_llama_cpp(chain, in_train_home):
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
     text = "report_checks -path_delay min\nforeach p [get_ports *] { puts [get_full_name $p] }\n"
     assert llama_tokens(gguf, [text])[0] == tokenizer(text, add_special_tokens=False)["input_ids"]
-    # Greedy continuations agree token for token (F32 export of the same weights).
-    from copilot.model.llama import LlamaModel
+    # The same logits at every position of a greedy continuation (F32 export of the same
+    # weights). Comparing the greedy texts instead is flaky: a tiny, barely trained model has
+    # near-ties that float rounding breaks either way.
+    import llama_cpp
+    import numpy as np
+
+    from copilot.model.llama import LlamaModel, quiet_stderr
 
     prompt = "# Request: report the worst hold path\n"
     ours = LlamaModel(gguf, gpu_layers="0", threads=1, context=256).complete(prompt, max_tokens=12)
+    assert isinstance(ours.text, str)  # the copilot's own loader serves the export
     model = AutoModelForCausalLM.from_pretrained(str(model_dir))
     ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
     with torch.no_grad():
         out = model.generate(ids, max_new_tokens=12, do_sample=False)
-    assert ours.text == tokenizer.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
+        expected = model(out).logits[0].numpy()
+    with quiet_stderr():
+        llm = llama_cpp.Llama(model_path=str(gguf), logits_all=True, n_ctx=256, n_threads=1, verbose=False)
+    try:
+        llm.eval(out[0].tolist())
+        got = np.array(llm.scores[:out.shape[1]])
+    finally:
+        llm.close()
+    assert np.abs(got - expected).max() < 1e-3 * max(1.0, float(np.abs(expected).max()))
     assert Path(result["quantized"][0]).is_file()
     provenance = json.loads(gguf.with_suffix(".json").read_text())
     assert provenance["training"]["step"] == "sft" and provenance["lineage"]["added_tokens"]

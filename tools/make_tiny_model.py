@@ -105,7 +105,9 @@ def build_model(config: Config, n_vocab: int):
         return LlamaForCausalLM(LlamaConfig(**common, tie_word_embeddings=False, rope_theta=10000.0))
     # llama.cpp hard-codes Gemma 3's 5:1 sliding:global pattern; all-sliding layers with a
     # window longer than any test sequence behave the same in both.
-    return Gemma3ForCausalLM(Gemma3TextConfig(**common, head_dim=16, sliding_window=512,
+    # llama.cpp scales queries by 1/sqrt(head_dim); transformers by query_pre_attn_scalar
+    # (256 by default, which is the real 270M's head_dim): they must agree.
+    return Gemma3ForCausalLM(Gemma3TextConfig(**common, head_dim=16, query_pre_attn_scalar=16, sliding_window=512,
                                               layer_types=["sliding_attention"] * config.layers,
                                               tie_word_embeddings=True))
 

@@ -178,7 +178,7 @@ def mixed_objects(script: str, facts: RequestFacts) -> str | None:
 
 
 _REPORT_ONLY = {"-digits", "-format", "-fields", "-no_line_splits", "-sort_by_slack"}
-_PATH_VALUE = re.compile(r"\b(slack|wns|arrival|required)\s*$", re.I)
+_PATH_VALUE = re.compile(r"\b(slack|arrival|wns|tns)\s*$", re.I)
 
 
 def measured_sweep(script: str, facts: RequestFacts) -> str | None:
@@ -194,7 +194,7 @@ def measured_sweep(script: str, facts: RequestFacts) -> str | None:
     word = _PATH_VALUE.search(before)
     if word is None:
         return None
-    prop = {"wns": "slack"}.get(word.group(1).lower(), word.group(1).lower())
+    prop = word.group(1).lower()
     tree = parse_tcl(script)
     reports = [u for u in tree.commands if u.nested and u.name == "report_checks" and u.start > loop.start()]
     if len(reports) != 1:
@@ -209,12 +209,12 @@ def measured_sweep(script: str, facts: RequestFacts) -> str | None:
         else:
             kept.append(w.text)
     indent = script[script.rfind("\n", 0, use.start) + 1:use.start]
-    value = f"[get_property [lindex [get_property $pe points] end] {prop}]" if prop == "arrival" else \
-        f"[get_property $pe {prop}]" if prop == "slack" else None
-    if value is None:
-        return None
-    body = (f"set pe [lindex [find_timing_paths {' '.join(kept)}] 0]\n"
-            f"{indent}puts [format \"%s %.3f\" ${loop.group(1)} {value}]")
+    side = "-min" if any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints) else "-max"
+    value = {"arrival": "[get_property [lindex [get_property $pe points] end] arrival]",
+             "slack": "[get_property $pe slack]",  # of the report's path; WNS/TNS are the design's
+             "wns": f"[sta::worst_slack {side}]", "tns": f"[sta::total_negative_slack {side}]"}[prop]
+    path = f"set pe [lindex [find_timing_paths {' '.join(kept)}] 0]\n{indent}" if "$pe" in value else ""
+    body = f"{path}puts [format \"%s %.3f\" ${loop.group(1)} {value}]"
     return apply_edits(script, [Edit(use.start, use.end, body.replace("find_timing_paths ]", "find_timing_paths]"))])
 
 
@@ -226,8 +226,8 @@ def rows_then_count(script: str, facts: RequestFacts) -> str | None:
     loop that only counts also lists what it counts (a path's endpoint, or the object), one
     per line before the count line, sorted by name when asked."""
     temps = [t for t in facts.templates if t.slots]
-    if not facts.wants_each or len(temps) != 1 or len(temps[0].slots) != 1:
-        return None
+    if not facts.wants_each or facts.wants_count or len(temps) != 1 or len(temps[0].slots) != 1:
+        return None  # ("how many ...": the count alone)
     said = " ".join(temps[0].literal_words()).lower()
     if not (re.search(facts.summaries.get("count", r"$^"), said) or temps[0].slots[0] in ("N", "COUNT", "NUM")):
         return None
@@ -309,8 +309,21 @@ def path_values(script: str, facts: RequestFacts) -> str | None:
     return derived if derived != script else None
 
 
+_PIN_SLACK = re.compile(r"\b(max|min)_(rise|fall)_slack\b")
+
+
+def slack_side(script: str, facts: RequestFacts) -> str | None:
+    """"The worst hold slack at the pin": a pin's `max_rise_slack`/`max_fall_slack` (setup)
+    become `min_…` (hold), and the other way round, as the request's path delay says."""
+    side = next((h.value for h in facts.hints if h.flag == "-path_delay" and h.value in ("min", "max")), None)
+    if side is None:
+        return None
+    out = _PIN_SLACK.sub(lambda m: f"{side}_{m.group(2)}_slack", script)
+    return out if out != script else None
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
                measured_sweep, created_clock_refs, rows_then_count, without_start,
-               path_values)
+               path_values, slack_side)

@@ -23,6 +23,15 @@ def is_hf_folder(path: Path) -> bool:
     return path.is_dir() and (path / "config.json").is_file()
 
 
+def _as_llama_cpp_reads_it(config) -> None:
+    """Settings a GGUF does not carry, as llama.cpp assumes them: Gemma 3 scales queries by
+    1/sqrt(head_dim) (by hidden/heads for the 62-layer 27B); transformers' GGUF loader
+    otherwise takes its default query_pre_attn_scalar of 256, right only when head_dim is 256."""
+    if getattr(config, "model_type", "") in ("gemma3", "gemma3_text") and hasattr(config, "query_pre_attn_scalar"):
+        config.query_pre_attn_scalar = (config.hidden_size // config.num_attention_heads
+                                        if config.num_hidden_layers == 62 else config.head_dim)
+
+
 def hf_from_gguf(gguf: Path, out_dir: Path, log=print) -> Path:
     """Dequantize `gguf` into `out_dir` as safetensors plus tokenizer; reuse a finished copy.
 
@@ -33,14 +42,16 @@ def hf_from_gguf(gguf: Path, out_dir: Path, log=print) -> Path:
     gguf = Path(gguf)
     if (out_dir / LINEAGE).is_file():
         return out_dir
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     began = time.monotonic()
     log(f"dequantizing {gguf.name} into {out_dir} (once; about a minute for 270M parameters)")
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        config = AutoConfig.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        _as_llama_cpp_reads_it(config)
         model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
-                                                     dtype="float32")
+                                                     config=config, dtype="float32")
     except (ValueError, KeyError, NotImplementedError, RuntimeError, OSError) as exc:
         raise TrainingError(
             f"transformers cannot load or dequantize {gguf} ({type(exc).__name__}: {exc}); "
