@@ -165,3 +165,24 @@ def test_the_clock_a_request_defines_or_redefines_is_named():
         hints = analyse_request(text, "opensta", None).hints
         assert any(h.flag == "-name" and h.value == name for h in hints), text
     assert not any(h.flag == "-name" for h in analyse_request("create a clock with a 4 ns period", "opensta", None).hints)
+
+
+def test_a_tally_keeps_entries_over_the_threshold_with_their_share_sorted_as_asked():
+    from copilot.generate.derive import dict_threshold, rows_by_name, share_column
+    from copilot.generate.loops import init_accumulators
+
+    script = ("foreach c [get_cells *] {\n  dict incr cnt [get_property $c ref_name]\n}\nset rows {}\n"
+              "dict for {ref n} $cnt { lappend rows [list $ref $n] }\n"
+              "foreach r [lsort -integer -decreasing -index 1 $rows] {\n"
+              '  puts [format "%s %d" [lindex $r 0] [lindex $r 1]]\n}\n')
+    facts = analyse_request("for every lib cell with more than 4 instances print `REF N SHARE%`, the share "
+                            "of all instances with 2 decimals, sorted by name", "opensta", None)
+    kept = dict_threshold(script, facts)
+    assert "dict for {ref n} $cnt { if {$n > 4} { lappend rows [list $ref $n] } }" in kept
+    shared = share_column(kept, facts)
+    assert "set total 0\nforeach c [dict values $cnt] { incr total $c }\ndict for" in shared
+    assert 'puts [format "%s %d %.2f%%" [lindex $r 0] [lindex $r 1] [expr {100.0 * [lindex $r 1] / $total}]]' in shared
+    assert "foreach r [lsort -index 0 $rows]" in rows_by_name(shared, facts)
+    assert init_accumulators(script).startswith("set cnt {}\nforeach c [get_cells *] {")  # fresh on every run
+    assert init_accumulators("set n 0\nforeach p [get_pins *] { incr n }\n") is None
+    assert init_accumulators("proc f {} {\n  foreach p [get_pins *] { lappend l $p }\n}\n") is None

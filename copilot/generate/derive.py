@@ -322,8 +322,74 @@ def slack_side(script: str, facts: RequestFacts) -> str | None:
     return out if out != script else None
 
 
+def _dict_walks(script: str):
+    """The script's `dict for {key value} $d BODY` commands: (use, key, value, dict name)."""
+    for use in parse_tcl(script).commands:
+        if use.name == "dict" and len(use.words) == 4 and use.words[0].text == "for" \
+                and len(use.words[1].text.split()) == 2 and use.words[2].text.startswith("$"):
+            key, value = use.words[1].text.split()
+            yield use, key, value, use.words[2].text[1:]
+
+
+def dict_threshold(script: str, facts: RequestFacts) -> str | None:
+    """"Each library cell used by at least 10 instances": a walk over a tally with no
+    comparison keeps only the entries whose count passes the request's one threshold."""
+    if len(facts.thresholds) != 1 or _COMPARISON.search(script) or not script.isascii():
+        return None
+    op, number = facts.thresholds[0]
+    walks = list(_dict_walks(script))
+    if len(walks) != 1:
+        return None
+    use, _, value, _ = walks[0]
+    body = use.words[3]
+    inner = script[body.start:body.end]
+    return script[:body.start] + f"{{ if {{${value} {op} {number}}} {inner} }}" + script[body.end:]
+
+
+_SHARE_SLOTS = ("PCT", "PERCENT", "SHARE")
+
+
+def share_column(script: str, facts: RequestFacts) -> str | None:
+    """"`NAME COUNT PCT%` where PCT is its share of all instances": the line printing each
+    entry of a tally gets the count's share of the tally's total, in percent, in the slot
+    the request gives it (after the count)."""
+    temps = [t for t in facts.templates if t.slots]
+    if len(temps) != 1 or not script.isascii():
+        return None
+    t = temps[0]
+    at = next((i for i, slot in enumerate(t.slots) if slot in _SHARE_SLOTS), None)
+    tallies = re.findall(r"\bdict incr (\w+)\b", script)
+    walks = list(_dict_walks(script))
+    if at is None or at == 0 or len(set(tallies)) != 1 or len(walks) != 1:
+        return None
+    rows = [p for p in printed_lines(script) if len(p.values) == len(t.slots) - 1]
+    if len(rows) != 1:
+        return None
+    row = rows[0]
+    count = row.values[at - 1]
+    values = row.values[:at] + [f"[expr {{100.0 * {count} / $total}}]"] + row.values[at:]
+    conversions = row.conversions[:at] + [".1f"] + row.conversions[at:]
+    walk = walks[0][0]
+    total = f"set total 0\nforeach c [dict values ${tallies[0]}] {{ incr total $c }}\n"
+    edits = [Edit(walk.start, walk.start, total), Edit(row.start, row.end, render(t, values, conversions))]
+    return apply_edits(script, edits)
+
+
+_BY_VALUE = re.compile(r"\[lsort (?:-(?:integer|real|decreasing|increasing) )+-index 1 ")
+
+
+def rows_by_name(script: str, facts: RequestFacts) -> str | None:
+    """"Sorted alphabetically" (not by a value): rows sorted by their number are sorted by
+    their name instead."""
+    if not facts.wants_sorted or facts.sorted_by_value:
+        return None
+    out = _BY_VALUE.sub("[lsort -index 0 ", script)
+    return out if out != script else None
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
                measured_sweep, created_clock_refs, rows_then_count, without_start,
-               path_values, slack_side)
+               path_values, slack_side, dict_threshold, share_column,
+               rows_by_name)

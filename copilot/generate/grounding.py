@@ -17,7 +17,8 @@ from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
 from copilot.generate.derive import DERIVATIONS, sorted_dict
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
-from copilot.generate.loops import SWEEP_HEAD, every_path, first_rows, sorted_loop, sweep_loop, sweep_values
+from copilot.generate.loops import (SWEEP_HEAD, every_path, first_rows, init_accumulators, sorted_loop, sweep_loop,
+                                    sweep_values)
 from copilot.generate.printing import conformity, printed_lines, reshape, with_loop_value
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -656,4 +657,5 @@ def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     for derive in DERIVATIONS:
         out += [d for s in list(out) if (d := derive(s, facts))]
     out += [r for s in list(out) if (r := reshape(s, facts.templates))]
+    out = [init_accumulators(s) or s for s in out]
     return list(dict.fromkeys(s if s.endswith("\n") else s + "\n" for s in out))

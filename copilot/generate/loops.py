@@ -115,3 +115,34 @@ def sweep_loop(script: str, lists: list[list[str]], modifies) -> str | None:
         body = "\n".join("  " + line for line in swept[first:] if line.strip())
         return "\n".join(lines[:first] + [f"foreach v {{{' '.join(wanted)}}} {{", body, "}"]) + "\n"
     return None
+
+
+_ACCUMULATE = {"lappend": ("", 0), "append": ("", 0), "incr": ("0", 0), "dict": ("", 1)}
+
+
+def init_accumulators(script: str) -> str | None:
+    """Variables a loop accumulates into (`dict incr cnt`, `lappend rows`, `incr n`) start
+    empty: in a live session a second run would otherwise add to the first run's values."""
+    if re.search(r"^\s*proc\b", script, re.M) or not script.isascii():
+        return None  # a proc's variables are its own, fresh on each call
+    commands = parse_tcl(script).commands
+    top = [u for u in commands if not u.nested and u.start >= 0]
+    edits: list[Edit] = []
+    done: set[str] = set()
+    for use in commands:
+        rule = _ACCUMULATE.get(use.name)
+        if rule is None or not use.nested or use.start < 0 or len(use.words) <= rule[1]:
+            continue
+        if use.name == "dict" and use.words[0].text != "incr":
+            continue
+        var = use.words[rule[1]].text
+        outer = next((u for u in top if u.start <= use.start < u.end), None)
+        if not re.fullmatch(r"\w+", var) or var in done or outer is None:
+            continue
+        done.add(var)
+        if any(u.name in ("set", "unset") and u.words and u.words[0].text == var and u.start < outer.start
+               for u in top):
+            continue
+        init = rule[0] if rule[0] else "{}"
+        edits.append(Edit(outer.start, outer.start, f"set {var} {init}\n"))
+    return apply_edits(script, edits) if edits else None
