@@ -186,3 +186,12 @@ def test_a_tally_keeps_entries_over_the_threshold_with_their_share_sorted_as_ask
     assert init_accumulators(script).startswith("set cnt {}\nforeach c [get_cells *] {")  # fresh on every run
     assert init_accumulators("set n 0\nforeach p [get_pins *] { incr n }\n") is None
     assert init_accumulators("proc f {} {\n  foreach p [get_pins *] { lappend l $p }\n}\n") is None
+
+
+def test_slack_below_a_number_is_that_slack_max_and_below_zero_is_zero():
+    def slack_max(text):
+        return [h.value for h in analyse_request(text, "opensta", None).hints if h.flag == "-slack_max"]
+
+    assert slack_max("how many of the 20 worst paths have slack below 0.5?") == ["0.5"]
+    assert slack_max("endpoints with slack below 0") == ["0"]
+    assert slack_max("registers with a setup slack below 0.29 ns") == ["0.29"]
