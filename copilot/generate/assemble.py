@@ -160,7 +160,7 @@ def what_if(ranked_scripts: list[str], facts: RequestFacts, changes: Callable[[s
     setting = named_constraints(facts, changes)
     if metric is None or not setting:
         return []
-    side = "-min" if any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints) else "-max"
+    side = "-min" if facts.path_delay == "min" else "-max"
     ranked = [top_level(s) for s in ranked_scripts]
     mods = _renumber([t for g in setting for t in _first_with(ranked, g, changes, facts)], facts)
     if not mods:

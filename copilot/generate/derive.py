@@ -177,6 +177,17 @@ def mixed_objects(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start(2)] + f"[concat {objects}]" + script[m.end(2):]
 
 
+def _path_value(word: str, var: str, hold: bool) -> str | None:
+    """The Tcl for a value of path `var` the request names by `word` (required = arrival +
+    slack for setup, arrival - slack for hold)."""
+    arrival = f"[get_property [lindex [get_property ${var} points] end] arrival]"
+    slack = f"[get_property ${var} slack]"
+    return {"slack": slack, "arrival": arrival,
+            "required": f"[expr {{{arrival} {'-' if hold else '+'} {slack}}}]",
+            "startpoint": f"[get_full_name [get_property ${var} startpoint]]",
+            "endpoint": f"[get_full_name [get_property ${var} endpoint]]"}.get(word)
+
+
 _REPORT_ONLY = {"-digits", "-format", "-fields", "-no_line_splits", "-sort_by_slack"}
 _PATH_VALUE = re.compile(r"\b(slack|arrival|wns|tns)\s*$", re.I)
 
@@ -209,10 +220,10 @@ def measured_sweep(script: str, facts: RequestFacts) -> str | None:
         else:
             kept.append(w.text)
     indent = script[script.rfind("\n", 0, use.start) + 1:use.start]
-    side = "-min" if any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints) else "-max"
-    value = {"arrival": "[get_property [lindex [get_property $pe points] end] arrival]",
-             "slack": "[get_property $pe slack]",  # of the report's path; WNS/TNS are the design's
-             "wns": f"[sta::worst_slack {side}]", "tns": f"[sta::total_negative_slack {side}]"}[prop]
+    side = "-min" if facts.path_delay == "min" else "-max"
+    # slack, arrival: the report's path's; WNS/TNS: the design's
+    value = _path_value(prop, "pe", side == "-min") or \
+        {"wns": f"[sta::worst_slack {side}]", "tns": f"[sta::total_negative_slack {side}]"}[prop]
     path = f"set pe [lindex [find_timing_paths {' '.join(kept)}] 0]\n{indent}" if "$pe" in value else ""
     body = f"{path}puts [format \"%s %.3f\" ${loop.group(1)} {value}]"
     return apply_edits(script, [Edit(use.start, use.end, body.replace("find_timing_paths ]", "find_timing_paths]"))])
@@ -237,7 +248,7 @@ def rows_then_count(script: str, facts: RequestFacts) -> str | None:
     var, items, counter = m.groups()
     if items.startswith("[find_timing_paths"):
         end = "startpoint" if any(w.lower().startswith("startpoint") for w in facts.words) else "endpoint"
-        item = f"[get_full_name [get_property ${var} {end}]]"
+        item = _path_value(end, var, False)
     else:
         item = f"[get_full_name ${var}]"
     order = "[lsort $rows]" if facts.wants_sorted and not facts.sorted_by_value else "$rows"
@@ -261,17 +272,6 @@ def without_start(script: str, facts: RequestFacts) -> str | None:
 _PATH_LOOP = re.compile(r"^foreach (\w+) (\[find_timing_paths [^\n]*\]) \{$")
 
 
-def _path_value(word: str, var: str, hold: bool) -> str | None:
-    """The Tcl for a value of path `var` the request names by `word` (required = arrival +
-    slack for setup, arrival - slack for hold)."""
-    arrival = f"[get_property [lindex [get_property ${var} points] end] arrival]"
-    slack = f"[get_property ${var} slack]"
-    return {"slack": slack, "arrival": arrival,
-            "required": f"[expr {{{arrival} {'-' if hold else '+'} {slack}}}]",
-            "startpoint": f"[get_full_name [get_property ${var} startpoint]]",
-            "endpoint": f"[get_full_name [get_property ${var} endpoint]]"}.get(word)
-
-
 def path_values(script: str, facts: RequestFacts) -> str | None:
     """"For the worst path to X print `arrival A`, `required R` and `slack S`": after the
     script's one path query, one line per requested line, each value the path's own by the
@@ -290,7 +290,7 @@ def path_values(script: str, facts: RequestFacts) -> str | None:
         return None
     else:
         var = first.group(1)
-    hold = any(h.flag == "-path_delay" and h.value == "min" for h in facts.hints)
+    hold = facts.path_delay == "min"
     out = []
     for t in temps:
         values, text = [], ""
@@ -315,8 +315,8 @@ _PIN_SLACK = re.compile(r"\b(max|min)_(rise|fall)_slack\b")
 def slack_side(script: str, facts: RequestFacts) -> str | None:
     """"The worst hold slack at the pin": a pin's `max_rise_slack`/`max_fall_slack` (setup)
     become `min_…` (hold), and the other way round, as the request's path delay says."""
-    side = next((h.value for h in facts.hints if h.flag == "-path_delay" and h.value in ("min", "max")), None)
-    if side is None:
+    side = facts.path_delay
+    if side not in ("min", "max"):
         return None
     out = _PIN_SLACK.sub(lambda m: f"{side}_{m.group(2)}_slack", script)
     return out if out != script else None

@@ -35,7 +35,7 @@ class Mention:
     kind: str
     role: str = ""  # -from | -to | -through | ""
     times: int = 1  # how often the request names it
-    stated: bool = True  # the role is in the request's words (not guessed from a port's direction)
+    stated: bool = True  # the request's words give its role (not guessed from a port's direction)
 
     def query(self) -> str:
         """The Tcl object query for it: `[get_ports {req_a[3]}]`, `[get_pins _322_/D]`..."""
@@ -81,6 +81,11 @@ class RequestFacts:
     def wants_print(self) -> bool:
         """The request spells out an output format: the script must puts it."""
         return any(not t.implicit for t in self.templates)
+
+    @property
+    def path_delay(self) -> str:
+        """The path delay the request's wording asks for: "min" (hold), "max", "min_max" or ""."""
+        return next((h.value for h in self.hints if h.flag == "-path_delay"), "")
 
     @property
     def printed(self) -> list[str]:
@@ -217,7 +222,6 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
     """Design objects named in the request, each with the role its preceding words give."""
     out: list[Mention] = []
     consumed: set[str] = set()
-    stated: set[int] = set()  # mentions whose role the request's words gave
     for pin, cells in pin_of_cells(text, design, clock_pins or []):
         out.append(pin)
         consumed.update(cells)
@@ -253,15 +257,12 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             elif bits and all(b in design.inputs for b in bits) and name not in design.clocks:
                 role = "-from"
         earlier = next((i for i, o in enumerate(out) if o.name == name), None)
-        if earlier is not None and said and earlier not in stated:  # the words, not the guess
+        if earlier is not None and said and not out[earlier].stated:  # the words, not the guess
             out[earlier] = Mention(name, kind, role, out[earlier].times, True)
-            stated.add(earlier)
         if earlier is None:
-            if said:
-                stated.add(len(out))
             times = len(re.findall(rf"(?<![\w/]){re.escape(token)}(?![\w/])", text))
             times += bool(_BACK_REFERENCE.search(text, m.end()))  # "... then report paths to that pin"
-            out.append(Mention(name, kind, role, times, said or not role))
+            out.append(Mention(name, kind, role, times, said))
     return out
 
 

@@ -278,22 +278,27 @@ _NUMBER_WORD = re.compile(r"^(slack|arrival|required|delay|period|wns|tns|latenc
 _NAME_VALUE = re.compile(r"get_full_name|get_name\b|ref_name|full_name")
 
 
-def _fits(template: Template, values: list[str]) -> bool:
-    """No slot the request introduces with a number's word ("slack S") takes a name."""
-    text, at = "", 0
-    for kind, part in template.parts:
-        if kind == "text":
-            text += part
-            continue
-        if _NUMBER_WORD.match(_word_before(text)) and _NAME_VALUE.search(values[at]):
-            return False
-        text, at = "", at + 1
-    return True
-
-
 def _word_before(text: str) -> str:
     words = re.findall(r"[A-Za-z]\w*", text)
     return words[-1].lower() if words else ""
+
+
+def _slot_words(template: Template) -> list[str]:
+    """For each slot, the last word of the template's text since the slot before it."""
+    out, text = [], ""
+    for kind, part in template.parts:
+        if kind == "text":
+            text += part
+        else:
+            out.append(_word_before(text))
+            text = ""
+    return out
+
+
+def _fits(template: Template, values: list[str]) -> bool:
+    """No slot the request introduces with a number's word ("slack S") takes a name."""
+    return not any(_NUMBER_WORD.match(word) and _NAME_VALUE.search(value)
+                   for word, value in zip(_slot_words(template), values))
 
 
 def _named_values(p: Printed, template: Template) -> list[int] | None:
@@ -301,17 +306,10 @@ def _named_values(p: Printed, template: Template) -> list[int] | None:
     (`TNS = X` takes the value printed after "tns"); None unless each slot names one."""
     pieces = p.literal.split("{}")
     said = [_word_before(piece) for piece in pieces[:len(p.values)]]
-    picked, text = [], ""
-    for kind, part in template.parts:
-        if kind == "text":
-            text += part
-            continue
-        word = _word_before(text)
-        text = ""
-        if not word or said.count(word) != 1:
-            return None
-        picked.append(said.index(word))
-    return picked
+    words = _slot_words(template)
+    if not all(word and said.count(word) == 1 for word in words):
+        return None
+    return [said.index(word) for word in words]
 
 
 def with_loop_value(script: str, temps: list[Template], value: str) -> str | None:
