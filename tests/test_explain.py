@@ -62,6 +62,15 @@ def test_problems_come_with_their_line_numbers(tmp_path):
     assert "Runs an operating-system program" in by_line(data)[5]["explanation"]
 
 
+def test_a_flag_given_twice_is_flagged_unless_it_marks_a_point_on_the_path(tmp_path):
+    script = tmp_path / "twice.tcl"
+    script.write_text("report_checks -group_count 3 -format end -group_count 5\n"
+                      "report_checks -through [get_pins _323_/Q] -through [get_pins _331_/D]\n")
+    data = explain_json(str(script), "--no-model")
+    assert [(d["line"], d["severity"], d["message"]) for d in data["diagnostics"]] == [
+        (1, "warning", "report_checks: -group_count is given more than once; only the last one counts")]
+
+
 def test_syntax_error_is_reported_at_its_line(tmp_path):
     script = tmp_path / "broken.tcl"
     script.write_text("report_tns\nforeach p [all_outputs] {\n  puts $p\n")

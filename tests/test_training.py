@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, needs_sta
 
 from copilot.commands.train import load_script
 from copilot.errors import TrainingError
@@ -279,6 +279,31 @@ def test_lora_export_loads_and_registers(chain, in_train_home):
     assert app.settings.lora == str((chain["root"] / "lora.gguf").resolve())
     assert Path(app.settings.model).name == "tiny.gguf"
     assert (chain["root"] / "lora.json").is_file()
+
+
+@needs_sta
+def test_eval_compares_base_and_adapter_in_one_run(chain, in_train_home, tmp_path):
+    """`copilot eval --compare-lora`: real llama.cpp (the tiny model with and without its
+    exported LoRA adapter) and real sta judging, every system twice, gains and losses listed."""
+    from click.testing import CliRunner
+
+    from copilot.cli import cli
+
+    adapter = chain["root"] / "compare-lora.gguf"
+    run_step("export", model=str(chain["lora"]["output"]), out=str(adapter))
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text(json.dumps({"id": "t-1", "level": "easy", "request": "report the worst hold path",
+                                 "reference": "report_checks -path_delay min"}) + "\n")
+    result = CliRunner().invoke(cli, ["eval", str(tasks), "--no-speed", "--json", "--model", str(chain["gguf"]),
+                                      "--compare-lora", str(adapter), "--threads", "1"],
+                                catch_exceptions=False, standalone_mode=False)
+    report = json.loads(result.stdout)
+    names = [s["name"] for s in report["systems"]]
+    assert names == ["copilot", "model's first script", "baseline (plain few-shot)",
+                     "copilot + compare-lora.gguf", "model's first script + compare-lora.gguf",
+                     "baseline (plain few-shot) + compare-lora.gguf"]
+    assert report["compare_lora"]["adapter"] == str(adapter)
+    assert set(report["compare_lora"]["copilot"]) == {"gained", "lost"}
 
 
 def test_export_refuses_a_folder_that_is_not_a_model(tmp_path):

@@ -12,6 +12,9 @@ from copilot.diagnostics import Diagnostic
 
 _FLAG = re.compile(r"^-[A-Za-z_]\w*$")
 _NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE]-?\d+)?$")
+# Flags a path query takes once per point along the path; any other flag repeated means only
+# its last value is used (Tcl key parsing), which is never what the writer meant.
+REPEATABLE = {"-through", "-rise_through", "-fall_through"}
 
 
 def lint_tcl(tree: TclTree, catalog: Catalog, design: DesignFacts | None = None) -> list[Diagnostic]:
@@ -62,6 +65,7 @@ def _check_command(use: CommandUse, catalog: Catalog, defined: set[str]) -> list
         return []
     out = []
     words = use.words
+    seen: set[str] = set()
     i = 0
     while i < len(words):
         word = words[i]
@@ -84,6 +88,10 @@ def _check_command(use: CommandUse, catalog: Catalog, defined: set[str]) -> list
         if flag.name != word.text:
             out.append(Diagnostic(word.line, "warning", f"{name}: {word.text} abbreviates "
                                                         f"{flag.name}; write it in full", "lint"))
+        if flag.name in seen and flag.name not in REPEATABLE:
+            out.append(Diagnostic(word.line, "warning", f"{name}: {flag.name} is given more than "
+                                                        "once; only the last one counts", "lint"))
+        seen.add(flag.name)
         if not flag.takes_value:
             continue
         value = words[i] if i < len(words) else None

@@ -21,10 +21,13 @@ from copilot.commands.common import model_options, tool_option
 @click.option("--no-speed", is_flag=True, help="Skip the decoding speed comparison.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--out", type=click.Path(path_type=Path), help="Also write per-task outcomes (JSONL).")
+@click.option("--compare-lora", type=click.Path(path_type=Path),
+              help="Also run everything with this GGUF LoRA adapter on the model, in the same run, "
+                   "and list the tasks it gains and loses.")
 @model_options
 def evaluate(tasks: Path | None, qa_file: Path | None, tool: str | None, setup: str,
              limit: int | None, no_baseline: bool, no_speed: bool, as_json: bool,
-             out: Path | None, **model_flags) -> None:
+             out: Path | None, compare_lora: Path | None, **model_flags) -> None:
     """Run the dev benchmark TASKS (JSONL of id, level, request, reference)."""
     from copilot.context import AppContext
     from copilot.errors import InputError, UsageError
@@ -42,20 +45,24 @@ def evaluate(tasks: Path | None, qa_file: Path | None, tool: str | None, setup: 
         raise UsageError("give a TASKS.jsonl file, or --qa FILE for a QA set.")
     if not tasks.is_file():
         raise InputError(f"tasks file {tasks} does not exist.")
+    if compare_lora is not None and not compare_lora.is_file():
+        raise InputError(f"LoRA adapter {compare_lora} does not exist; give the GGUF adapter file "
+                         "(copilot train export writes one).")
     from copilot.evaluation.run import run_script_eval
 
     report = run_script_eval(app, tasks, setup, limit=limit, baseline=not no_baseline,
-                             speed=not no_speed, out=out,
+                             speed=not no_speed, out=out, compare_lora=compare_lora,
                              progress=lambda line: click.echo(line, file=sys.stderr))
     click.echo(json.dumps(report, indent=2) if as_json else format_script_report(report))
 
 
 def format_script_report(report: dict) -> str:
+    width = max([22] + [len(row["name"]) for row in report["systems"]])
     lines = [f"tasks: {report['tasks']} ({', '.join(f'{k}: {v}' for k, v in report['levels'].items())})",
-             f"{'system':<22} {'easy':>7} {'medium':>7} {'all':>7} {'median s':>9}"]
+             f"{'system':<{width}} {'easy':>7} {'medium':>7} {'all':>7} {'median s':>9}"]
     for row in report["systems"]:
         p = row["pass_at_1"]
-        lines.append(f"{row['name']:<22} {p.get('easy', 0):>7.1%} {p.get('medium', 0):>7.1%} "
+        lines.append(f"{row['name']:<{width}} {p.get('easy', 0):>7.1%} {p.get('medium', 0):>7.1%} "
                      f"{p['all']:>7.1%} {row['median_seconds']:>9.2f}")
     if "speed" in report:
         s = report["speed"]
@@ -66,4 +73,8 @@ def format_script_report(report: dict) -> str:
         if "copilot_grammar" in s:
             lines.append(f"  with grammar: {s['copilot_grammar']['tokens_per_second']} tok/s, first "
                          f"token {s['copilot_grammar']['first_token_seconds']} s")
+    for system, change in report.get("compare_lora", {}).items():
+        if system != "adapter":
+            lines.append(f"{system} with the adapter: gained {', '.join(change['gained']) or 'none'}; "
+                         f"lost {', '.join(change['lost']) or 'none'}")
     return "\n".join(lines)

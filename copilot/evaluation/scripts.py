@@ -81,19 +81,34 @@ def load_tasks(path: Path) -> list[dict]:
 def judge_all(name: str, tasks: list[dict], solve: Callable[[str], str], profile, setup: Path,
               progress: Callable[[str], None] = lambda s: None) -> EvalReport:
     """Solve each task, then judge the script against the reference in fresh sessions."""
-    report = EvalReport(name)
+    return judge_many(tasks, lambda request: {name: solve(request)}, profile, setup, progress)[0]
+
+
+def judge_many(tasks: list[dict], solve: Callable[[str], dict[str, str]], profile, setup: Path,
+               progress: Callable[[str], None] = lambda s: None) -> list[EvalReport]:
+    """Like judge_all when one solve gives several systems' scripts ({system: script}, e.g.
+    the copilot's answer and the model's own first script): each is judged, all take its time."""
+    reports: dict[str, EvalReport] = {}
     references = {}
     for task in tasks:
         began = time.monotonic()
-        script = solve(task["request"])
+        scripts = solve(task["request"])
         seconds = time.monotonic() - began
         if task["id"] not in references:
             references[task["id"]] = run_fresh(profile, setup, task["reference"])
-        verdict = same_behaviour(references[task["id"]], run_fresh(profile, setup, script))
-        report.outcomes.append(TaskOutcome(task["id"], task.get("level", "easy"), verdict.passed,
-                                           verdict.reason, seconds, script))
-        progress(f"{name} {task['id']}: {'PASS' if verdict.passed else 'fail'} ({seconds:.1f} s)")
-    return report
+        for name, script in scripts.items():
+            verdict = same_behaviour(references[task["id"]], run_fresh(profile, setup, script))
+            reports.setdefault(name, EvalReport(name)).outcomes.append(TaskOutcome(
+                task["id"], task.get("level", "easy"), verdict.passed, verdict.reason, seconds, script))
+            progress(f"{name} {task['id']}: {'PASS' if verdict.passed else 'fail'} ({seconds:.1f} s)")
+    return list(reports.values())
+
+
+def compare(base: EvalReport, other: EvalReport) -> dict[str, list[str]]:
+    """Task ids `other` passes and `base` fails (gained), and the reverse (lost)."""
+    passed = {o.id: o.passed for o in base.outcomes}
+    return {"gained": [o.id for o in other.outcomes if o.passed and not passed.get(o.id, False)],
+            "lost": [o.id for o in other.outcomes if not o.passed and passed.get(o.id, False)]}
 
 
 def baseline_solver(model, max_tokens: int) -> Callable[[str], str]:

@@ -197,7 +197,7 @@ class Generator:
                   for d in best.diagnostics)
         return GenerationResult(best.script, "tcl", not bad and bool(best.script.strip()),
                                 best.diagnostics, best.ran, best.output, len(attempts),
-                                time.monotonic() - began, best.safety, attempts)
+                                time.monotonic() - began, best.safety, attempts, first)
 
     def _by_command(self, request: str, facts: RequestFacts, pool: list[Candidate]) -> list[Candidate]:
         """For each command the request names but no candidate uses, the nearest example that

@@ -42,6 +42,7 @@ class GenerationResult:
     seconds: float
     safety: str = "read-only"
     history: list[Attempt] = field(default_factory=list)
+    model_script: str = ""  # the model's own first script, before adaptation (for evaluation)
 
     def to_json(self) -> dict:
         """{"script","language","valid","diagnostics","ran","output","attempts","seconds"}."""
