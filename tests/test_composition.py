@@ -202,3 +202,23 @@ def test_a_check_at_a_pin_is_a_path_to_it(demo_bench):
     facts = analyse_request("Add 0.2 ns of clock latency on the clock pin of _332_, then show the worst setup "
                             "check at _332_/D", "opensta", demo_bench.design)
     assert [(m.name, m.role) for m in facts.mentions] == [("_332_/CLK", ""), ("_332_/D", "-to")]
+
+
+@needs_sta
+def test_an_assembled_script_never_copies_a_statement_the_lint_rejects(app, demo_bench):
+    from test_generate import make_generator
+
+    # The model's clock line has a made-up flag; the bank has each constraint written plainly.
+    examples = [("set a 5 ns clock on clk", "create_clock -name clk -period 5 -waveform {0 2.5} [get_ports clk]\n"
+                                            "report_checks\n"),
+                ("add 0.2 ns of clock uncertainty", "set_clock_uncertainty 0.2 [get_clocks clk]\nreport_checks\n"),
+                ("report tns and the worst endpoints", "report_tns\nreport_checks -format end\n")]
+    _, gen = make_generator(app, demo_bench, [
+        "create_clock -name clk -period 1.9 -set_input_delay 0.5 [get_ports clk]\n"
+        "set_clock_uncertainty 0.05 [get_clocks clk]\nreport_tns\n# End\n"], examples)
+    gen.settings = app.settings
+    result = gen.generate("redefine clk on port clk at 1.9 ns, set a 0.05 ns clock uncertainty, "
+                          "then report TNS and the worst endpoints in end format")
+    assert "-set_input_delay" not in result.script and result.valid
+    assert result.script.startswith("create_clock -name clk -period 1.9 [get_ports clk]\n"
+                                    "set_clock_uncertainty 0.05 [get_clocks clk]\n")

@@ -48,5 +48,11 @@ def test_sweep_wraps_a_set_then_report_script_and_worst_n_takes_the_first_rows()
     assert with_loop_value(swept, temps, "$v").endswith(
         "  puts [format \"derate %.2f wns %.3f\" $v [sta::worst_slack -max]]\n}\n")
     assert sweep_loop("foreach p {1 2} {\n  set_load $p x\n}\n", [["1", "2"]], lambda n: True) is None
+    # A sweep written out by hand: the loop keeps one step, not the literal others.
+    unrolled = ("set_timing_derate -late 1.00\nset_timing_derate -late 1.05\nset_timing_derate -late 1.10\n"
+                "set_timing_derate -early 0.95\nreport_wns\n")
+    assert sweep_loop(unrolled, [["1.00", "1.05", "1.10"]], lambda name: name.startswith("set_")) == (
+        "foreach v {1.00 1.05 1.10} {\n  set_timing_derate -late $v\n  set_timing_derate -early 0.95\n"
+        "  report_wns\n}\n")
     table = "foreach r [lsort -real -index 1 $rows] {\n  puts $r\n}\n"
     assert first_rows(table, 5) == "foreach r [lrange [lsort -real -index 1 $rows] 0 4] {\n  puts $r\n}\n"

@@ -112,9 +112,27 @@ def sweep_loop(script: str, lists: list[list[str]], modifies) -> str | None:
             continue
         swept = apply_edits(script, [Edit(number.start, number.end, "$v")]).rstrip("\n").split("\n")
         first = use.line - 1
-        body = "\n".join("  " + line for line in swept[first:] if line.strip())
+        unrolled = _unrolled_steps(tree, use, number, wanted)
+        body = "\n".join("  " + line for i, line in enumerate(swept[first:], first + 1)
+                         if line.strip() and i not in unrolled)
         return "\n".join(lines[:first] + [f"foreach v {{{' '.join(wanted)}}} {{", body, "}"]) + "\n"
     return None
+
+
+def _unrolled_steps(tree, use, number, wanted: list[str]) -> set[int]:
+    """Lines of later statements that repeat the swept one with another of the wanted
+    values (`set_timing_derate -late 1.05`, `... 1.10` after `... 1.00`): the steps of a
+    sweep written out by hand, which the loop replaces."""
+    at = use.words.index(number)
+    texts = [w.text for w in use.words]
+    lines: set[int] = set()
+    for other in tree.commands:
+        if other.nested or other is use or other.line <= use.line or other.name != use.name:
+            continue
+        words = [w.text for w in other.words]
+        if len(words) == len(texts) and words[at] in wanted and words[:at] + words[at + 1:] == texts[:at] + texts[at + 1:]:
+            lines.update(range(other.line, other.end_line + 1))
+    return lines
 
 
 _ACCUMULATE = {"lappend": ("", 0), "append": ("", 0), "incr": ("0", 0), "dict": ("", 1)}

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from copilot import prompts
+from copilot.checks.lint import lint_tcl
+from copilot.checks.tcl_tree import parse_tcl
 from copilot.diagnostics import Diagnostic
 from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
@@ -29,6 +31,7 @@ MAX_REQUEST = 2000
 MAX_SCRIPT_LINES = 30
 STOPS = ["# End", "# Request:", "\n\n\n"]
 MODEL_BONUS = 0.3  # on equal coverage, prefer what the model wrote
+MAX_CHECKS = 4  # candidates checked per request, in multiples of the candidates run
 
 
 def validate_request(request: str) -> str:
@@ -236,7 +239,8 @@ class Generator:
             if best is not None and best not in reading:
                 reading.append(best)
         changes = partial(is_change, catalog=catalog, rules=rules)
-        scripts = [c.script for c in ranked] + self._using_named_constraints(named_constraints(facts, changes))
+        scripts = [self._well_formed_part(c.script) for c in ranked] + \
+            self._using_named_constraints(named_constraints(facts, changes))
         out = [c for whole in assemble(scripts, facts, changes) for c in self._candidates(whole, "assembled", facts, 0.0)]
         out += [c for swapped in swap_constraint(scripts, facts, changes)
                 for c in self._candidates(swapped, "constraint swapped", facts, 0.0)]
@@ -250,6 +254,18 @@ class Generator:
                     out += self._candidates(script, f"{a.source} + {b.source}", facts, bonus)
         return out
 
+    def _well_formed_part(self, script: str) -> str:
+        """The script less the top-level statements the lint rejects (an unknown flag, a
+        missing value): parts for assembling. A plausible statement with a made-up flag
+        must not be the one an assembled script copies."""
+        tree = parse_tcl(script)
+        bad = {d.line for d in lint_tcl(tree, self.bench.catalog) if d.severity == "error"}
+        if not bad:
+            return script
+        kept = [tree.span(u.start, u.end) for u in tree.commands if not u.nested and u.start >= 0
+                and not bad & set(range(u.line, u.end_line + 1))]
+        return "\n".join(kept) + "\n" if kept else ""
+
     def _using_named_constraints(self, groups: list[tuple[str, ...]], per_group: int = 3) -> list[str]:
         """The first bank examples using each constraint command the request names: plain
         statements of it for assembling when the candidates only have unusual ones."""
@@ -261,20 +277,26 @@ class Generator:
         return out
 
     def _try_pool(self, pool: list[Candidate], attempts: list[Attempt], tried: set[str]) -> bool:
-        """Try candidates best-first; True once one is accepted."""
-        budget = self.max_trials
+        """Try candidates best-first; True once one is accepted.
+
+        The budget counts candidates run in the tool; one the checks stop (an unknown flag)
+        costs a static check only, so a model whose scripts look right but do not check
+        cannot use up the tries before the candidates that would run (up to MAX_CHECKS times
+        the budget in all)."""
+        runs, checks = self.max_trials, MAX_CHECKS * self.max_trials
         facts = self._facts
         # A candidate that plainly misses what the request names is never accepted: try the rest first.
         for cand in sorted(pool, key=lambda c: (facts is not None and bool(shortfalls(c.script, facts)), -c.score)):
             if cand.script in tried:
                 continue
-            if budget == 0:
+            if runs == 0 or checks == 0:
                 break
-            budget -= 1
+            checks -= 1
             tried.add(cand.script)
             attempt = self.try_script(cand.script, self._facts)
             attempt.source, attempt.score = cand.source, cand.score
             attempts.append(attempt)
+            runs -= attempt.ran
             if attempt.accepted:
                 return True
         return False
