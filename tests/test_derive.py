@@ -195,3 +195,22 @@ def test_slack_below_a_number_is_that_slack_max_and_below_zero_is_zero():
     assert slack_max("how many of the 20 worst paths have slack below 0.5?") == ["0.5"]
     assert slack_max("endpoints with slack below 0") == ["0"]
     assert slack_max("registers with a setup slack below 0.29 ns") == ["0.29"]
+
+
+def test_unit_changes_nobody_asked_for_cost_and_worse_than_is_slack_max(demo_bench):
+    from copilot.generate.grounding import coverage
+    from copilot.generate.hints import analyse_request
+
+    facts = analyse_request("Print the number of flip-flops (register cells) in the design.", "opensta",
+                            demo_bench.design)
+    count = "puts [llength [all_registers -cells]]\n"
+    share = ("set all [llength [get_cells *]]\nset ff [llength [all_registers -cells]]\n"
+             "puts [format \"%.1f%%\" [expr {100.0 * $ff / $all}]]\n")
+    score = lambda s, f=facts: coverage(s, f, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    assert score(count) > score(share)
+    asked = analyse_request("Print the share of cells that are flip-flops as a percentage.", "opensta",
+                            demo_bench.design)
+    assert score(share, asked) - score(count, asked) > score(share) - score(count)  # asked: no cost
+    facts = analyse_request("Report setup paths with slack worse than 0.1 ns, at most 10 of them",
+                            "opensta", demo_bench.design)
+    assert [(h.flag, h.value) for h in facts.hints if h.flag == "-slack_max"] == [("-slack_max", "0.1")]

@@ -103,6 +103,18 @@ def test_print_with_decimals_and_no_template():
     assert conformity("report_tns -digits 3\n", [t]) == 0.0  # a report's -digits fits too
 
 
+def test_extra_columns_go_by_what_each_value_reads_and_a_bare_number_has_no_label():
+    temps = shapes("Print each clock as `NAME PERIOD` with the period in 2 decimals.")
+    script = ("foreach c [all_clocks] {\n  set p [get_property $c period]\n"
+              "  puts [format \"%s %.3f %.1f\" [get_name $c] $p [expr {1000.0 / $p}]]\n}\n")
+    # PERIOD is $p (set from the period), not the arithmetic on it; NAME is get_name.
+    assert reshape(script, temps).endswith('  puts [format "%s %.2f" [get_name $c] $p]\n}\n')
+    [bare] = shapes("How many output ports does the design have? Print only the number.")
+    assert bare.implicit and bare.slots == ["VALUE"]
+    assert reshape('puts "output: [llength [all_outputs]]"\n', [bare]) == \
+        'puts [format "%s" [llength [all_outputs]]]\n'
+
+
 @needs_sta
 def test_borrowed_print_becomes_puts(app, demo_bench):
     _, gen = make_generator(app, demo_bench, ["print [get_property [get_clocks clk] period]\n"])

@@ -527,6 +527,13 @@ def _counts(script: str) -> bool:
     return "llength" in script or bool(re.search(r"\bincr\b", script))
 
 
+# Arithmetic that turns a value into another unit, and the wording that asks for it: an
+# example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
+# keeps its conversion otherwise.
+UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
+                (r"\b1000(\.0*)?\s*/", r"freq|mhz|ghz|hz"))
+
+
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
     """How well a script expresses the request: satisfied hints minus unexpressible ones,
     flags nobody asked for, and changes to the design nobody asked for (or missing ones)."""
@@ -579,6 +586,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score -= 1.0  # "how many ...": one number, not a line per object
     if facts.wants_sorted:
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
+    said = " ".join(facts.words).lower()
+    for arithmetic, wording in UNIT_CHANGES:  # a copied example's percent or MHz, not asked for
+        if re.search(arithmetic, script) and not re.search(wording, said):
+            score -= 1.0
     if _many_paths(facts) and "[lindex [find_timing_paths" in script:
         score -= 0.5  # only the first of the paths asked for
     # A comparison with another threshold, pin names where instances are asked for...

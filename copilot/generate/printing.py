@@ -18,6 +18,8 @@ from copilot.generate.edits import Edit, apply_edits
 
 _CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BARE = re.compile(r"\b(only|just) the (number|count|value|total)\b|\bthe (number|count|value) (only|alone)\b"
+                   r"|\bnothing but the (number|count|value)\b", re.I)
 _ONE_PER_LINE = re.compile(r"\bone (per|a|on each) line\b|\bone per row\b", re.I)
 _TOGETHER = re.compile(r"\b(together with|along with|with (its|their|the)|and (its|their))\b", re.I)
 _DECIMALS = re.compile(r"(\d+)\s*(?:decimals?|decimal places|digits after the (?:decimal )?point)\b")
@@ -105,6 +107,8 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = (),
     names = list(dict.fromkeys(v for parts in parsed for k, v in parts if k == "slot"))
     per, default = _decimals(text, [n for n in names if n not in text_words])
     if not parsed and default is not None and re.search(r"\b(print|puts|display|output)\b", text, re.I):
+        return [Template((("slot", "VALUE"),), (), default, implicit=True)]
+    if not parsed and _BARE.search(text):  # "print only the number": no label around it
         return [Template((("slot", "VALUE"),), (), default, implicit=True)]
     if not parsed and _ONE_PER_LINE.search(text) and not _TOGETHER.search(text):
         return [Template((("slot", "NAME"),), (), None, implicit=True)]  # "the pins, one per line"
@@ -235,7 +239,8 @@ def _edits(script: str, found: list[Printed], temps: list[Template]) -> list[Edi
         edits = [Edit(p.start, p.end, render(t, p.values, p.conversions))
                  for p in found if len(p.values) == len(t.slots) and _fits(t, p.values)]
         for p in found:  # "tns X violators N" where `TNS = X` is asked: the values it names
-            picked = _named_values(p, t) if len(p.values) > len(t.slots) else None
+            picked = (_named_values(p, t) or _values_by_meaning(script, p, t)) \
+                if len(p.values) > len(t.slots) else None
             if picked is not None and not edits:
                 edits.append(Edit(p.start, p.end, render(t, [p.values[i] for i in picked],
                                                          [p.conversions[i] for i in picked])))
@@ -310,6 +315,29 @@ def _named_values(p: Printed, template: Template) -> list[int] | None:
     if not all(word and said.count(word) == 1 for word in words):
         return None
     return [said.index(word) for word in words]
+
+
+def _values_by_meaning(script: str, p: Printed, template: Template) -> list[int] | None:
+    """Indexes of the line's values whose own Tcl names each slot (`NAME PERIOD` takes
+    `[get_name $c]` and `$p` set from `[get_property $c period]`, not `[expr {1000.0 / $p}]`:
+    a plain read before arithmetic on it); None unless each slot finds exactly one."""
+    sets = {m.group(1): m.group(2) for m in re.finditer(r"(?m)^\s*set (\w+) (.+)$", script)}
+
+    def source(value: str) -> str:
+        var = re.fullmatch(r"\$\{?(\w+)\}?", value)
+        return sets.get(var.group(1), value) if var else value
+
+    picked: list[int] = []
+    for slot in template.slots:
+        word = slot.lower()
+        if len(word) < 3:
+            return None
+        hits = [i for i, v in enumerate(p.values) if re.search(rf"(?<![a-z]){re.escape(word)}", source(v).lower())]
+        hits = [i for i in hits if "expr" not in source(p.values[i])] or hits
+        if len(hits) != 1 or hits[0] in picked:
+            return None
+        picked.append(hits[0])
+    return picked
 
 
 def with_loop_value(script: str, temps: list[Template], value: str) -> str | None:
