@@ -214,3 +214,15 @@ def test_unit_changes_nobody_asked_for_cost_and_worse_than_is_slack_max(demo_ben
     facts = analyse_request("Report setup paths with slack worse than 0.1 ns, at most 10 of them",
                             "opensta", demo_bench.design)
     assert [(h.flag, h.value) for h in facts.hints if h.flag == "-slack_max"] == [("-slack_max", "0.1")]
+
+
+def test_a_sweep_over_the_requests_own_values_ranks_first(demo_bench):
+    from copilot.generate.grounding import coverage
+    from copilot.generate.hints import analyse_request
+
+    facts = analyse_request("Try clock periods 2.5 and 3.0 ns on port clk and print `P WNS` per step",
+                            "opensta", demo_bench.design)
+    loop = ("foreach p {%s} {\n  create_clock -name clk -period $p [get_ports clk]\n"
+            "  puts [format \"%%.1f %%.3f\" $p [sta::worst_slack -max]]\n}\n")
+    score = lambda s: coverage(s, facts, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    assert score(loop % "2.5 3.0") > score(loop % "2.5 2.6 2.7 2.8 2.9 3.0")

@@ -18,6 +18,8 @@ def test_placeholders_literals_and_decimals():
     [t] = shapes("print `period P wns W` per step, P with 1 decimal and W the slack with 3 decimals")
     assert t.parts == (("text", "period "), ("slot", "P"), ("text", " wns "), ("slot", "W"))
     assert dict(t.decimals) == {"P": 1, "W": 3}
+    [t] = shapes("print `P WNS` per step, WNS the worst setup slack with 3 decimals, P with 1 decimal")
+    assert t.slots == ["P", "WNS"] and dict(t.decimals) == {"P": 1, "WNS": 3}  # "WNS the ..." defines it
     [t] = shapes("print `TNS = X` with 4 decimals")
     assert t.slots == ["X"] and t.default_decimals == 4  # TNS is printed as it is
 

@@ -574,6 +574,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score -= 0.5 * len(_free_reports(tree))  # their text is not the requested lines
         if facts.number_lists and _sweep_hides_value(script):
             score -= 0.5  # a sweep that prints its lines without the swept value
+    if facts.number_lists:  # a sweep over values the request does not list
+        swept = [m.group(1).split() for m in re.finditer(r"(?m)^\s*foreach \w+ \{([-\d. ]+)\} \{", script)]
+        score -= 0.5 * sum(values not in facts.number_lists for values in swept)
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5

@@ -59,7 +59,7 @@ def _is_placeholder(token: str, words: set[str], text: str) -> bool:
         return False
     if len(token) == 1 or token in words:
         return True
-    return bool(re.search(rf"\bwhere {token}\b|\b{token} (is|are|with)\b", text))
+    return bool(re.search(rf"\bwhere {token}\b|\b{token} (is|are|with|the|being)\b", text))
 
 
 def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
