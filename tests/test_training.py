@@ -86,6 +86,13 @@ def test_corpus_decodes_cleans_and_deduplicates(tmp_path, monkeypatch):
     assert str(docs / "a.txt") in run["inputs"] and (out / "config.yaml").is_file()
 
 
+def test_digests_in_provenance_files_are_not_corpus_text():
+    from copilot.training.corpus_text import clean
+
+    sha = "12938ead2db1edc3f009dc14a06080d01fb5bd1693060227305f8eac528723c6"
+    assert clean(f'"sha256": "{sha}",\nreport_checks\n') == '"sha256": "<digest>",\nreport_checks\n'
+
+
 def test_empty_corpus_says_what_to_do(tmp_path):
     (tmp_path / "empty.txt").write_text("   \n\n")
     module = load_script("corpus")

@@ -13,6 +13,9 @@ _BLANKS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+|[^\w\s]")
 
 
+_DIGEST = re.compile(r"\b[0-9a-fA-F]{32,}\b")
+
+
 def decode(data: bytes) -> tuple[str | None, str]:
     """Text of `data` and the encoding used; None for binary files (NUL bytes).
 
@@ -32,10 +35,11 @@ def decode(data: bytes) -> tuple[str | None, str]:
 
 
 def clean(text: str) -> str:
-    """Normalise newlines, drop control characters, trailing spaces and long blank runs."""
+    """Normalise newlines, drop control characters, trailing spaces, long blank runs and hex digests."""
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = _LONG_SPACES.sub(" " * 16, text)
+    text = _DIGEST.sub("<digest>", text)  # sha256s of provenance files: no language in them
     return _BLANKS.sub("\n\n", text).strip() + "\n"
 
 
