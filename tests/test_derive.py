@@ -226,3 +226,12 @@ def test_a_sweep_over_the_requests_own_values_ranks_first(demo_bench):
             "  puts [format \"%%.1f %%.3f\" $p [sta::worst_slack -max]]\n}\n")
     score = lambda s: coverage(s, facts, demo_bench.catalog, demo_bench.rules)  # noqa: E731
     assert score(loop % "2.5 3.0") > score(loop % "2.5 2.6 2.7 2.8 2.9 3.0")
+
+
+def test_print_asks_for_a_printed_value_and_a_guessed_role_needs_timing_words(demo_bench):
+    from copilot.generate.grounding import coverage
+    from copilot.generate.hints import analyse_request
+
+    facts = analyse_request("Print the direction of port rst_n.", "opensta", demo_bench.design)
+    score = lambda s: coverage(s, facts, demo_bench.catalog, demo_bench.rules)  # noqa: E731
+    assert score("puts [get_property [get_ports rst_n] direction]\n") > score("report_checks -from [get_ports rst_n]\n")

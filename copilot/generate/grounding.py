@@ -527,6 +527,11 @@ def _counts(script: str) -> bool:
     return "llength" in script or bool(re.search(r"\bincr\b", script))
 
 
+# Words of a request about timing paths; without one, a port's guessed path role does not count.
+TIMING_WORDS = frozenset({"path", "paths", "slack", "slacks", "arrival", "required", "timing", "delay",
+                          "startpoint", "endpoint", "setup", "hold", "violating", "violations", "worst"})
+
+
 # Arithmetic that turns a value into another unit, and the wording that asks for it: an
 # example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
 # keeps its conversion otherwise.
@@ -558,8 +563,11 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         elif any(_has_value(u, s, hint) for u, s in holders):
             score += 1.0
     changed = _changed_words(tree, catalog, rules)
+    timing = bool({w.lower() for w in facts.words} & TIMING_WORDS)
     for m in facts.mentions:
-        if m.role and any(m.role in s.flags and _names_object(u, s, m.role, m) for u, s in reads):
+        # A role guessed from a port's direction says nothing when the request is not about timing.
+        if m.role and (m.stated or timing) and any(
+                m.role in s.flags and _names_object(u, s, m.role, m) for u, s in reads):
             score += -0.5 if _constraint_only(m.name, facts, changed) else 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
@@ -569,6 +577,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     for group in facts.commands:
         score += 1.5 if used & set(group) else -1.5
     score += _report_order(tree, facts)
+    if not facts.wants_print and "print" in {w.lower() for w in facts.words} and "puts" in used:
+        score += 0.5  # "print the direction of ...": a value printed, not a report about the object
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
         score -= 0.5 * len(_free_reports(tree))  # their text is not the requested lines
