@@ -563,7 +563,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         elif any(_has_value(u, s, hint) for u, s in holders):
             score += 1.0
     changed = _changed_words(tree, catalog, rules)
-    timing = bool({w.lower() for w in facts.words} & TIMING_WORDS)
+    words = {w.lower() for w in facts.words}
+    timing = bool(words & TIMING_WORDS)
     for m in facts.mentions:
         # A role guessed from a port's direction says nothing when the request is not about timing.
         if m.role and (m.stated or timing) and any(
@@ -577,19 +578,19 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     for group in facts.commands:
         score += 1.5 if used & set(group) else -1.5
     score += _report_order(tree, facts)
-    if not facts.wants_print and "print" in {w.lower() for w in facts.words} and "puts" in used:
+    if not facts.wants_print and "print" in words and "puts" in used:
         score += 0.5  # "print the direction of ...": a value printed, not a report about the object
     if facts.wants_print:
         score += 1.0 if "puts" in used else -2.0
         score -= 0.5 * len(_free_reports(tree))  # their text is not the requested lines
         if facts.number_lists and _sweep_hides_value(script):
             score -= 0.5  # a sweep that prints its lines without the swept value
-    if facts.number_lists:  # a sweep over values the request does not list
-        swept = [m.group(1).split() for m in re.finditer(r"(?m)^\s*foreach \w+ \{([-\d. ]+)\} \{", script)]
-        score -= 0.5 * sum(values not in facts.number_lists for values in swept)
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
+    if facts.number_lists:  # a sweep over values the request does not list
+        swept = [m.group(2).split() for m in SWEEP_HEAD.finditer(script)]
+        score -= 0.5 * sum(values not in facts.number_lists for values in swept)
     score += conformity(script, facts.templates)
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
@@ -599,7 +600,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score -= 1.0  # "how many ...": one number, not a line per object
     if facts.wants_sorted:
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
-    said = " ".join(facts.words).lower()
+    said = " ".join(words)
     for arithmetic, wording in UNIT_CHANGES:  # a copied example's percent or MHz, not asked for
         if re.search(arithmetic, script) and not re.search(wording, said):
             score -= 1.0

@@ -17,8 +17,8 @@ OBJECT_QUERIES = ("all_inputs", "all_outputs", "all_registers", "all_clocks", "g
                   "get_pins", "get_cells", "get_nets", "get_clocks", "get_lib_cells")
 _NUM = r"-?\d+(?:\.\d+)?"
 _NUMBER_LIST = re.compile(rf"{_NUM}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+){_NUM})+")
-# The head of a sweep: `foreach v {1.0 1.05 1.1} {` (group 1: the loop variable).
-SWEEP_HEAD = re.compile(r"^\s*foreach (\w+) \{[-\d. ]+\} \{", re.M)
+# The head of a sweep: `foreach v {1.0 1.05 1.1} {` (group 1: the loop variable, 2: its values).
+SWEEP_HEAD = re.compile(r"^\s*foreach (\w+) \{([-\d. ]+)\} \{", re.M)
 FIRST_PATH = re.compile(r"^set (\w+) \[lindex (\[find_timing_paths [^\n]*\]) 0\]$")
 
 

@@ -11,8 +11,6 @@ _CONTROL = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LONG_SPACES = re.compile(r" {17,}")
 _BLANKS = re.compile(r"\n{3,}")
 _WORD = re.compile(r"\w+|[^\w\s]")
-
-
 _DIGEST = re.compile(r"\b[0-9a-fA-F]{32,}\b")
 
 
