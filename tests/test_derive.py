@@ -8,6 +8,7 @@ from copilot.generate.derive import (created_clock_refs, measured_sweep, rows_th
                                      without_start)
 from copilot.generate.grounding import constraint_objects, coverage, is_change
 from copilot.generate.hints import analyse_request
+from copilot.generate.metrics import metric_side, metric_value
 from copilot.generate.printing import reshape
 from test_generate import demo_bench  # noqa: F401 (a fixture)
 
@@ -235,3 +236,16 @@ def test_print_asks_for_a_printed_value_and_a_guessed_role_needs_timing_words(de
     facts = analyse_request("Print the direction of port rst_n.", "opensta", demo_bench.design)
     score = lambda s: coverage(s, facts, demo_bench.catalog, demo_bench.rules)  # noqa: E731
     assert score("puts [get_property [get_ports rst_n] direction]\n") > score("report_checks -from [get_ports rst_n]\n")
+
+
+def test_a_metric_takes_the_requested_side_and_is_printed_as_a_value():
+    hold = analyse_request("Print the hold total negative slack with 3 decimals.", "opensta", None)
+    assert metric_side('puts [format "%.3f" [sta::total_negative_slack -max]]\n', hold) == \
+        'puts [format "%.3f" [sta::total_negative_slack -min]]\n'
+    assert metric_side("puts [sta::worst_slack]\n", hold) == "puts [sta::worst_slack -min]\n"
+    both = analyse_request("print the setup and hold WNS", "opensta", None)
+    assert metric_side("puts [sta::worst_slack -max]\n", both) is None
+    setup = analyse_request("Print the setup WNS with 2 decimals.", "opensta", None)
+    assert metric_value("report_wns -digits 2\n", setup).startswith('puts [format "%.2f" [sta::worst_slack -max]]')
+    # A report asked for stays a report.
+    assert metric_value("report_wns -digits 2\n", analyse_request("report the WNS, 2 digits", "opensta", None)) is None

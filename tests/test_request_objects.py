@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from conftest import needs_sta
 from copilot.generate.edits import Edit, apply_edits
-from copilot.generate.grounding import substitute, variants
+from copilot.generate.grounding import coverage, substitute, variants
 from copilot.generate.hints import analyse_request
 from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
 
@@ -73,3 +75,35 @@ def test_a_count_of_one_objects_fanout_is_one_number(app, demo_bench):
     assert result.valid and result.script == \
         "puts [llength [get_fanout -from [get_ports req_valid] -endpoints_only]]\n"
     assert result.output.strip().isdigit()
+
+
+@needs_sta
+def test_wording_names_the_path_group_the_falling_endpoint_and_every_endpoint(demo_bench):
+    facts = analyse_request("Count the endpoints of path group clk whose setup slack is negative",
+                            "opensta", demo_bench.design)
+    hinted = {(h.flag, h.value) for h in facts.hints}
+    assert {("-path_group", "clk"), ("-group_count", "1000"), ("-slack_max", "0")} <= hinted
+    facts = analyse_request("the 7 worst endpoints of every path group as an end table", "opensta", None)
+    assert not [h for h in facts.hints if h.flag == "-path_group"]  # "as" is no group
+    facts = analyse_request("Report the worst setup path that ends with a falling transition at _330_/D.",
+                            "opensta", demo_bench.design)
+    out = variants("report_checks -path_delay max\n", facts, demo_bench.catalog, demo_bench.rules,
+                   demo_bench.design)
+    assert "report_checks -path_delay max -fall_to [get_pins _330_/D]\n" in out
+
+
+@needs_sta
+def test_a_copied_constraints_unrequested_flags_go(demo_bench):
+    facts = analyse_request("Set the input delay of req_valid to 0.8 ns relative to clk, then report "
+                            "the worst setup path from req_valid.", "opensta", demo_bench.design)
+    copied = ("set_input_delay 0.8 -clock clk -clock_fall -add_delay [get_ports req_valid]\n"
+              "report_checks -from [get_ports req_valid] -path_delay max\n")
+    plain = "set_input_delay 0.8 -clock clk [get_ports req_valid]\nreport_checks -from [get_ports req_valid] -path_delay max\n"
+    out = variants(copied, facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
+    assert plain in out
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score(plain) > score(copied)
+    # Asked for: kept.
+    facts = analyse_request("Add a second input delay of 0.8 ns on req_valid relative to the falling "
+                            "clock edge of clk", "opensta", demo_bench.design)
+    assert not {"-clock_fall", "-add_delay"} & facts.constraint_prune

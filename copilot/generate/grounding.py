@@ -148,7 +148,9 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
                         _constraint_only(use.words[i + 1].text, facts, changed):
                     edits += _remove_flag(data, use, spec, flag)
         if prune:
-            prunable = facts.prune if reads else facts.prune & set(ROLE_FLAGS) if use.name in facts.role_commands else set()
+            prunable = facts.prune if reads else \
+                (facts.prune & set(ROLE_FLAGS) if use.name in facts.role_commands else set()) | \
+                (facts.constraint_prune if is_change(use.name, catalog, rules) else set())
             for flag in prunable:
                 if flag in spec.flags and flag not in wanted and not spec.flags[flag].required \
                         and not _per_object(use, spec, flag):
@@ -613,6 +615,10 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
     for u, s in reads:
         for flag in facts.prune:
+            if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
+                score -= 0.5
+    for u, s in every:  # a copied constraint's -clock_fall, -add_delay...
+        for flag in facts.constraint_prune if is_change(u.name, catalog, rules) else ():
             if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                 score -= 0.5
     return score

@@ -54,6 +54,7 @@ class RequestFacts:
     mentions: list[Mention] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     prune: frozenset[str] = frozenset()
+    constraint_prune: frozenset[str] = frozenset()  # constraint flags the wording does not call for
     wants_change: bool = False  # the request asks to set or change constraints or the design
     commands: list[tuple[str, ...]] = field(default_factory=list)  # one of each must be used
     role_commands: frozenset[str] = frozenset()  # constraint commands whose -from/-to follow the request
@@ -291,6 +292,8 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
                                              if not re.search(keep, lowered)}
+    constraint_prune = {flag for flag, keep in lexicon.get("constraint_prune_unless", {}).items()
+                        if not re.search(keep, lowered)}
     mentions = object_mentions(_as_patterns(text), design, lexicon.get("roles", {}), wants["change"],
                                lexicon.get("clock_pins", []))
     names = " ".join(m.name for m in mentions)
@@ -303,7 +306,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     return RequestFacts(
         hints=_per_endpoint([h for h in hints if h.flag], mentions),
         unflag=[h for h in hints if not h.flag], mentions=mentions, numbers=numbers, prune=frozenset(prune),
-        wants_change=wants["change"], commands=commands,
+        constraint_prune=frozenset(constraint_prune), wants_change=wants["change"], commands=commands,
         role_commands=frozenset(lexicon.get("role_commands", [])),
         wants_count=wants["count"], wants_sorted=wants["sorted"], wants_undo=wants["undo"], wants_each=wants["each"],
         wants_virtual=wants["virtual"], wants_file=wants["file"],

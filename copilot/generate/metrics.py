@@ -1,0 +1,51 @@
+"""The design's timing metrics (WNS, TNS, worst slack) as the request asks for them: on the
+analysis side it names, and as a printed value rather than a report line.
+
+"Print the hold TNS with 3 decimals" against an example printing the setup TNS; "print the
+setup WNS with 2 decimals" against an example running `report_wns -digits 2`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from copilot.generate.hints import RequestFacts
+from copilot.generate.printing import render
+
+_METRIC_CALL = re.compile(r"\[(sta::(?:worst_slack|total_negative_slack|worst_negative_slack))((?:\s+-(?:min|max))?)\]")
+_METRIC_REPORT = re.compile(r"^report_(wns|tns|worst_slack)((?:\s+-digits\s+\d+)?)\s*$", re.M)
+_FUNCTION = {"wns": "sta::worst_slack", "worst_slack": "sta::worst_slack", "tns": "sta::total_negative_slack"}
+
+
+def _side(facts: RequestFacts) -> str | None:
+    """"-min" or "-max" when the request names one analysis side only."""
+    words = {w.lower() for w in facts.words}
+    if facts.path_delay not in ("min", "max") or {"setup", "hold"} <= words:
+        return None
+    return f"-{facts.path_delay}"
+
+
+def metric_side(script: str, facts: RequestFacts) -> str | None:
+    """The script's metric functions all take the side the request names."""
+    side = _side(facts)
+    calls = list(_METRIC_CALL.finditer(script))
+    if side is None or not calls:
+        return None
+    sides = {m.group(2).strip() or "-max" for m in calls}
+    if len(sides) != 1 or sides == {side}:
+        return None
+    return _METRIC_CALL.sub(lambda m: f"[{m.group(1)} {side}]", script)
+
+
+def metric_value(script: str, facts: RequestFacts) -> str | None:
+    """A request for one printed value: the script's one WNS/TNS report prints the value
+    itself (its -digits as the decimals when the request gives none)."""
+    temps = [t for t in facts.templates if t.slots]
+    reports = list(_METRIC_REPORT.finditer(script))
+    if len(temps) != 1 or len(temps[0].slots) != 1 or len(reports) != 1 or "puts" in script:
+        return None
+    m = reports[0]
+    value = f"[{_FUNCTION[m.group(1)]} {_side(facts) or '-max'}]"
+    digits = m.group(2).split()
+    line = render(temps[0], [value], [f".{digits[-1]}f" if digits else "s"])
+    return script[:m.start()] + line + script[m.end():]
