@@ -15,6 +15,7 @@ BANK = REPO / "adapters" / "opensta" / "examples.jsonl"
 DEV = REPO / "tests" / "eval" / "opensta_dev_tasks.jsonl"
 PROBE = REPO / "tests" / "eval" / "opensta_probe_tasks.jsonl"  # other wordings, written later
 UNSEEN = REPO / "tests" / "eval" / "opensta_unseen_tasks.jsonl"  # written before any tuning on it
+UNSEEN2 = REPO / "tests" / "eval" / "opensta_unseen2_tasks.jsonl"  # the same, a session later
 MAX_SIMILARITY = 0.85  # TF-IDF cosine of requests; above this a request is a paraphrase
 
 
@@ -35,7 +36,7 @@ def tfidf(texts):
     return out
 
 
-@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN], ids=["dev", "probe", "unseen"])
+@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2], ids=["dev", "probe", "unseen", "unseen2"])
 def test_no_dev_task_or_paraphrase_is_in_the_bank(held_out):
     bank, dev = records(BANK), records(held_out)
     vectors = tfidf([b["request"] for b in bank] + [d["request"] for d in dev])
