@@ -4,7 +4,7 @@ rows before a count, path walks without their start, and lines that keep the val
 from __future__ import annotations
 
 from conftest import needs_sta
-from copilot.generate.derive import (created_clock_refs, measured_sweep, rows_then_count,
+from copilot.generate.derive import (created_clock_refs, measured_sweep, reverse_names, rows_then_count,
                                      without_start)
 from copilot.generate.grounding import constraint_objects, coverage, is_change
 from copilot.generate.hints import analyse_request
@@ -249,3 +249,11 @@ def test_a_metric_takes_the_requested_side_and_is_printed_as_a_value():
     assert metric_value("report_wns -digits 2\n", setup).startswith('puts [format "%.2f" [sta::worst_slack -max]]')
     # A report asked for stays a report.
     assert metric_value("report_wns -digits 2\n", analyse_request("report the WNS, 2 digits", "opensta", None)) is None
+
+
+def test_reverse_alphabetical_names_sort_from_z_to_a():
+    facts = analyse_request("List the output port names in reverse alphabetical order, one per line.", "opensta", None)
+    script = "foreach n [lsort [lmap p [all_outputs] {get_full_name $p}]] { puts $n }\n"
+    assert reverse_names(script, facts) == \
+        "foreach n [lsort -decreasing [lmap p [all_outputs] {get_full_name $p}]] { puts $n }\n"
+    assert reverse_names(script, analyse_request("list the outputs, sorted", "opensta", None)) is None

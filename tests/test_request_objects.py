@@ -107,3 +107,14 @@ def test_a_copied_constraints_unrequested_flags_go(demo_bench):
     facts = analyse_request("Add a second input delay of 0.8 ns on req_valid relative to the falling "
                             "clock edge of clk", "opensta", demo_bench.design)
     assert not {"-clock_fall", "-add_delay"} & facts.constraint_prune
+
+
+@needs_sta
+def test_a_count_of_register_data_pins_counts_only_those(demo_bench):
+    facts = analyse_request("How many register data input pins does the design have? Print only the number.",
+                            "opensta", demo_bench.design)
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    three = "puts [join [list [llength [all_inputs]] [llength [all_outputs]] [llength [all_registers -cells]]] ,]\n"
+    adapted = variants(three, facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
+    assert any("all_registers -data_pins" in v for v in adapted)
+    assert score("puts [llength [all_registers -data_pins]]\n") > max(score(v) for v in adapted)

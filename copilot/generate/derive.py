@@ -388,9 +388,17 @@ def rows_by_name(script: str, facts: RequestFacts) -> str | None:
     return out if out != script else None
 
 
+def reverse_names(script: str, facts: RequestFacts) -> str | None:
+    """"In reverse alphabetical order": the script's name sorts run from Z to A."""
+    if not facts.reverse_sorted or "-decreasing" in script:
+        return None
+    out = re.sub(r"\[lsort (?!-(?:integer|real)\b)", "[lsort -decreasing ", script)
+    return out if out != script else None
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
                measured_sweep, created_clock_refs, rows_then_count, without_start,
                path_values, slack_side, dict_threshold, share_column,
-               rows_by_name, metric_side, metric_value)
+               rows_by_name, reverse_names, metric_side, metric_value)

@@ -600,6 +600,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score += 1.0 if _counts(script) else -1.0
         if not facts.wants_each and _prints_in_loop(tree):
             score -= 1.0  # "how many ...": one number, not a line per object
+        if not facts.wants_each and facts.commands:  # and not also a count of other objects
+            score -= 0.5 * len(used & facts.unnamed_objects)
     if facts.wants_sorted:
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
     said = " ".join(words)

@@ -67,11 +67,13 @@ class RequestFacts:
     wants_undo: bool = False  # "remove the false paths": unset_*/remove_*/reset_* are wanted
     aliases: dict[str, str] = field(default_factory=dict)  # other languages' names: print -> puts
     unnamed: frozenset[str] = frozenset()  # commands of the lexicon's purposes the request does not name
+    unnamed_objects: frozenset[str] = frozenset()  # of those, the queries for kinds of objects
     number_lists: list[list[str]] = field(default_factory=list)  # "over 1.8, 2.0 and 2.2 ns"
     proc_name: str = ""  # "write a proc setup_slack {pin} ...": the name the proc must have
     unflag: list[Hint] = field(default_factory=list)  # "both setup and hold": none of the rivals
     summaries: dict[str, str] = field(default_factory=dict)  # aggregate -> words of a summary line
     sorted_by_value: bool = False  # "sorted by count, largest first": not by name
+    reverse_sorted: bool = False  # "in reverse alphabetical order": names from Z to A
     wants_all_clocks: bool = False  # "the properties of all clocks"
     skip_start: bool = False  # "the cells of the path, excluding the launching register"
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
@@ -286,7 +288,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
-             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "all_clocks",
+             for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "reverse_sorted", "all_clocks",
                          "skip_start")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
@@ -312,7 +314,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         wants_virtual=wants["virtual"], wants_file=wants["file"],
         templates=templates(text, lexicon.get("placeholders", []), lexicon.get("text_placeholders", [])),
         summaries=lexicon.get("summaries", {}),
-        sorted_by_value=wants["sorted_by_value"],
+        sorted_by_value=wants["sorted_by_value"], reverse_sorted=wants["reverse_sorted"],
         wants_all_clocks=wants["all_clocks"],
         skip_start=wants["skip_start"],
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
@@ -322,4 +324,6 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         proc_name=next((n for n in _PROC_NAME.findall(text) if n.lower() not in _NOT_NAMES), ""),
         aliases=lexicon.get("aliases", {}),
         unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),
+        unnamed_objects=frozenset(c for rule in lexicon.get("command", []) if rule["group"] == "objects"
+                                  for c in rule["commands"] if c not in named),
         number_lists=number_lists(text))
