@@ -22,6 +22,8 @@ def test_placeholders_literals_and_decimals():
     assert t.slots == ["P", "WNS"] and dict(t.decimals) == {"P": 1, "WNS": 3}  # "WNS the ..." defines it
     [t] = shapes("print `TNS = X` with 4 decimals")
     assert t.slots == ["X"] and t.default_decimals == 4  # TNS is printed as it is
+    [t] = shapes("for each uncertainty print `U WNS`, with the worst setup slack")
+    assert t.slots == ["U", "WNS"]  # last in the line: the metric's value, not its name
 
 
 def test_one_line_of_values_becomes_one_line_per_template():
@@ -103,6 +105,8 @@ def test_print_with_decimals_and_no_template():
     out = reshape("puts [get_property [get_clocks clk] period]\n", [t])
     assert out == 'puts [format "%.3f" [get_property [get_clocks clk] period]]\n'
     assert conformity("report_tns -digits 3\n", [t]) == 0.0  # a report's -digits fits too
+    branches = 'set s [sta::worst_slack -max]\nif {$s < 0} {\n  puts [format "%.3f" $s]\n} else {\n  puts "met"\n}\n'
+    assert conformity(branches, [t]) < conformity('puts [format "%.3f" [sta::worst_slack -max]]\n', [t])
 
 
 def test_extra_columns_go_by_what_each_value_reads_and_a_bare_number_has_no_label():

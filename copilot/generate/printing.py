@@ -17,6 +17,7 @@ from copilot.checks.tcl_tree import parse_tcl, script_bytes
 from copilot.generate.edits import Edit, apply_edits
 
 _CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
+_METRICS = ("WNS", "TNS", "WHS", "THS")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BARE = re.compile(r"\b(only|just) the (number|count|value|total)\b|\bthe (number|count|value) (only|alone)\b"
                    r"|\bnothing but the (number|count|value)\b", re.I)
@@ -96,7 +97,10 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = (),
         parts: list[tuple[str, str]] = []
         pos = 0
         for m in _TOKEN.finditer(template):
-            if _is_placeholder(m.group(0), words, text):
+            # A metric's name last in the line stands for its value (`U WNS`); before a
+            # value or a colon it is a label (`TNS = X`).
+            metric = m.group(0) in _METRICS and not template[m.end():].strip(" .,;)")
+            if metric or _is_placeholder(m.group(0), words, text):
                 if m.start() > pos:
                     parts.append(("text", template[pos:m.start()]))
                 parts.append(("slot", m.group(0)))
@@ -387,4 +391,7 @@ def conformity(script: str, temps: list[Template]) -> float:
     found = printed_lines(script)
     if not found and all(t.implicit for t in shaped):
         return 0.0  # "... with 3 decimals" also fits a report's -digits
-    return sum(1.0 if any(follows(p, t) for p in found) else -1.0 for t in shaped)
+    score = sum(1.0 if any(follows(p, t) for p in found) else -1.0 for t in shaped)
+    if all(t.implicit for t in shaped):  # a value asked for; other lines ("setup already met") are not
+        score -= 0.5 * sum(not any(follows(p, t) for t in shaped) for p in found)
+    return score
