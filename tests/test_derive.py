@@ -8,7 +8,7 @@ from copilot.generate.derive import (created_clock_refs, measured_sweep, reverse
                                      without_start)
 from copilot.generate.grounding import constraint_objects, coverage, is_change
 from copilot.generate.hints import analyse_request
-from copilot.generate.metrics import metric_side, metric_value
+from copilot.generate.metrics import metric_side, metric_value, without_frequency
 from copilot.generate.printing import reshape
 from test_generate import demo_bench  # noqa: F401 (a fixture)
 
@@ -257,3 +257,10 @@ def test_reverse_alphabetical_names_sort_from_z_to_a():
     assert reverse_names(script, facts) == \
         "foreach n [lsort -decreasing [lmap p [all_outputs] {get_full_name $p}]] { puts $n }\n"
     assert reverse_names(script, analyse_request("list the outputs, sorted", "opensta", None)) is None
+
+
+def test_a_copied_frequency_goes_back_to_the_period_unless_asked():
+    period = analyse_request("Print the period of clock clk with 3 decimal places.", "opensta", None)
+    copied = 'puts [format "%.3f" [expr {1000.0 / [get_property [get_clocks clk] period]}]]\n'
+    assert without_frequency(copied, period) == 'puts [format "%.3f" [get_property [get_clocks clk] period]]\n'
+    assert without_frequency(copied, analyse_request("print the frequency of clk in MHz", "opensta", None)) is None

@@ -115,6 +115,11 @@ def test_extra_columns_go_by_what_each_value_reads_and_a_bare_number_has_no_labe
               "  puts [format \"%s %.3f %.1f\" [get_name $c] $p [expr {1000.0 / $p}]]\n}\n")
     # PERIOD is $p (set from the period), not the arithmetic on it; NAME is get_name.
     assert reshape(script, temps).endswith('  puts [format "%s %.2f" [get_name $c] $p]\n}\n')
+    [one] = shapes("Print the direction of port rst_n.")  # one property of one object: its value alone
+    assert one.implicit and one.slots == ["DIRECTION"]
+    assert reshape('puts "[get_full_name $p] [get_property $p direction]"\n', [one]) == \
+        'puts [format "%s" [get_property $p direction]]\n'
+    assert shapes("print the slack of every endpoint") == []
     [bare] = shapes("How many output ports does the design have? Print only the number.")
     assert bare.implicit and bare.slots == ["VALUE"]
     assert reshape('puts "output: [llength [all_outputs]]"\n', [bare]) == \

@@ -14,7 +14,7 @@ from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
 from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD
-from copilot.generate.metrics import metric_side, metric_value
+from copilot.generate.metrics import metric_side, metric_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
@@ -401,4 +401,5 @@ def reverse_names(script: str, facts: RequestFacts) -> str | None:
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
                measured_sweep, created_clock_refs, rows_then_count, without_start,
                path_values, slack_side, dict_threshold, share_column,
-               rows_by_name, reverse_names, metric_side, metric_value)
+               rows_by_name, reverse_names, metric_side, metric_value,
+               without_frequency)

@@ -19,6 +19,7 @@ from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
 from copilot.generate.loops import (SWEEP_HEAD, every_path, first_rows, init_accumulators, sorted_loop, sweep_loop,
                                     sweep_values)
+from copilot.generate.metrics import UNIT_CHANGES
 from copilot.generate.printing import conformity, printed_lines, reshape, with_loop_value
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -534,11 +535,6 @@ TIMING_WORDS = frozenset({"path", "paths", "slack", "slacks", "arrival", "requir
                           "startpoint", "endpoint", "setup", "hold", "violating", "violations", "worst"})
 
 
-# Arithmetic that turns a value into another unit, and the wording that asks for it: an
-# example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
-# keeps its conversion otherwise.
-UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
-                (r"\b1000(\.0*)?\s*/", r"freq|mhz|ghz|hz"))
 
 
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
@@ -655,6 +651,8 @@ def _report_order(tree, facts: RequestFacts) -> float:
         return 0.0
     top = [u.name for u in tree.commands if not u.nested]
     score = -0.5 * sum(1 for name in top if name.startswith("report_") and name in facts.unnamed)
+    # and the tool's metric functions, wherever they are (`puts [... [sta::total_negative_slack]]`)
+    score -= 0.5 * len({u.name for u in tree.commands if u.name.startswith("sta::") and u.name in facts.unnamed})
     firsts = [next(i for i, name in enumerate(top) if name in group)
               for group in facts.commands if any(name in group for name in top)]
     return score - (0.5 if firsts != sorted(firsts) else 0.0)

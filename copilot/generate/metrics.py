@@ -2,7 +2,8 @@
 analysis side it names, and as a printed value rather than a report line.
 
 "Print the hold TNS with 3 decimals" against an example printing the setup TNS; "print the
-setup WNS with 2 decimals" against an example running `report_wns -digits 2`.
+setup WNS with 2 decimals" against an example running `report_wns -digits 2`; "the period of
+clk" against an example printing its frequency.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from copilot.generate.printing import render
 
 _METRIC_CALL = re.compile(r"\[(sta::(?:worst_slack|total_negative_slack|worst_negative_slack))((?:\s+-(?:min|max))?)\]")
 _METRIC_REPORT = re.compile(r"^report_(wns|tns|worst_slack)((?:\s+-digits\s+\d+)?)\s*$", re.M)
+# Arithmetic that turns a value into another unit, and the wording that asks for it: an
+# example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
+# keeps its conversion otherwise.
+UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
+                (r"\b1000(\.0*)?\s*/", r"freq|mhz|ghz|hz"))
+_PER_THOUSAND = re.compile(r"\[expr \{1000(?:\.0*)? / (\$\w+|\[(?:[^\[\]]|\[[^\[\]]*\])*\])\}\]")
 _FUNCTION = {"wns": "sta::worst_slack", "worst_slack": "sta::worst_slack", "tns": "sta::total_negative_slack"}
 
 
@@ -49,3 +56,11 @@ def metric_value(script: str, facts: RequestFacts) -> str | None:
     digits = m.group(2).split()
     line = render(temps[0], [value], [f".{digits[-1]}f" if digits else "s"])
     return script[:m.start()] + line + script[m.end():]
+
+
+def without_frequency(script: str, facts: RequestFacts) -> str | None:
+    """`[expr {1000.0 / $period}]` (a frequency) back to the period when nobody asked for one."""
+    if re.search(UNIT_CHANGES[1][1], " ".join(facts.words).lower()):
+        return None
+    out = _PER_THOUSAND.sub(lambda m: m.group(1), script)
+    return out if out != script else None

@@ -21,6 +21,9 @@ _METRICS = ("WNS", "TNS", "WHS", "THS")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BARE = re.compile(r"\b(only|just) the (number|count|value|total)\b|\bthe (number|count|value) (only|alone)\b"
                    r"|\bnothing but the (number|count|value)\b", re.I)
+# "Print the direction of port rst_n.": one property of one named object, printed alone.
+_ONE_PROPERTY = re.compile(r"^\s*(print|show|give me|what is|what's) (just |only )?the ([a-z_]+( [a-z_]+)?) of "
+                           r"(the )?(port|pin|net|cell|instance|clock|library cell|lib cell) [\w\[\]/.]+\s*[.?]?\s*$", re.I)
 _ONE_PER_LINE = re.compile(r"\bone (per|a|on each) line\b|\bone per row\b", re.I)
 _TOGETHER = re.compile(r"\b(together with|along with|with (its|their|the)|and (its|their))\b", re.I)
 _DECIMALS = re.compile(r"(\d+)\s*(?:decimals?|decimal places|digits after the (?:decimal )?point)\b")
@@ -114,6 +117,9 @@ def templates(text: str, placeholder_words: list[str] | tuple[str, ...] = (),
         return [Template((("slot", "VALUE"),), (), default, implicit=True)]
     if not parsed and _BARE.search(text):  # "print only the number": no label around it
         return [Template((("slot", "VALUE"),), (), default, implicit=True)]
+    if not parsed and (one := _ONE_PROPERTY.match(text)) and "*" not in text:
+        name = one.group(3).upper() if " " not in one.group(3) else "VALUE"  # the value says what it reads
+        return [Template((("slot", name),), (), default, implicit=True)]
     if not parsed and _ONE_PER_LINE.search(text) and not _TOGETHER.search(text):
         return [Template((("slot", "NAME"),), (), None, implicit=True)]  # "the pins, one per line"
     return [Template(tuple(parts), tuple((n, per[n]) for k, n in parts if k == "slot" and n in per), default)
