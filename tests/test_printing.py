@@ -22,8 +22,9 @@ def test_placeholders_literals_and_decimals():
     assert t.slots == ["P", "WNS"] and dict(t.decimals) == {"P": 1, "WNS": 3}  # "WNS the ..." defines it
     [t] = shapes("print `TNS = X` with 4 decimals")
     assert t.slots == ["X"] and t.default_decimals == 4  # TNS is printed as it is
-    [t] = shapes("for each uncertainty print `U WNS`, with the worst setup slack")
+    [t] = shapes("for each uncertainty print `U WNS`, with the worst setup slack in 3 decimals")
     assert t.slots == ["U", "WNS"]  # last in the line: the metric's value, not its name
+    assert dict(t.decimals) == {"WNS": 3} and t.default_decimals is None  # the slack's decimals, not U's
 
 
 def test_one_line_of_values_becomes_one_line_per_template():
@@ -120,6 +121,7 @@ def test_extra_columns_go_by_what_each_value_reads_and_a_bare_number_has_no_labe
     assert reshape('puts "[get_full_name $p] [get_property $p direction]"\n', [one]) == \
         'puts [format "%s" [get_property $p direction]]\n'
     assert shapes("print the slack of every endpoint") == []
+    assert conformity("puts [get_ports rst_n]\n", [one]) < 0  # a handle, not the direction
     [bare] = shapes("How many output ports does the design have? Print only the number.")
     assert bare.implicit and bare.slots == ["VALUE"]
     assert reshape('puts "output: [llength [all_outputs]]"\n', [bare]) == \

@@ -118,3 +118,20 @@ def test_a_count_of_register_data_pins_counts_only_those(demo_bench):
     adapted = variants(three, facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
     assert any("all_registers -data_pins" in v for v in adapted)
     assert score("puts [llength [all_registers -data_pins]]\n") > max(score(v) for v in adapted)
+
+
+@needs_sta
+def test_a_sweep_where_one_value_is_given_and_a_line_printed_twice_per_step_cost(demo_bench):
+    facts = analyse_request("Redefine clk on port clk with a 1.8 ns period, then print the worst setup "
+                            "slack with 3 decimals.", "opensta", demo_bench.design)
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    once = "create_clock -name clk -period 1.8 [get_ports clk]\nputs [format \"%.3f\" [sta::worst_slack -max]]\n"
+    search = ("foreach p {1.8 1.9 2.0} {\n  create_clock -name clk -period $p [get_ports clk]\n"
+              "  puts [format \"%.3f\" [sta::worst_slack -max]]\n}\n")
+    assert score(once) > score(search)
+    facts = analyse_request("Sweep the clock uncertainty of clk over 0, 0.1 and 0.2 ns and print `U WNS` "
+                            "for each, with the worst setup slack in 3 decimals.", "opensta", demo_bench.design)
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    line = '  puts [format "%s %.3f" $v [sta::worst_slack -max]]\n'
+    head = "foreach v {0 0.1 0.2} {\n  set_clock_uncertainty $v [get_clocks clk]\n"
+    assert score(head + line + "}\n") > score(head + line + line + "}\n")

@@ -530,6 +530,11 @@ def _counts(script: str) -> bool:
     return "llength" in script or bool(re.search(r"\bincr\b", script))
 
 
+# Words of a request that steps through values it does not list ("1.8 to 2.4 in 0.1 steps").
+SEARCH_WORDS = frozenset({"step", "steps", "range", "between", "until", "smallest", "largest", "minimum",
+                          "maximum", "search", "bisect", "bisection", "sweep", "try", "trying"})
+
+
 # Words of a request about timing paths; without one, a port's guessed path role does not count.
 TIMING_WORDS = frozenset({"path", "paths", "slack", "slacks", "arrival", "required", "timing", "delay",
                           "startpoint", "endpoint", "setup", "hold", "violating", "violations", "worst"})
@@ -586,10 +591,13 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
         for word in facts.printed:
             score += 0.5 if word in strings else -0.5
+    swept = [m.group(2).split() for m in SWEEP_HEAD.finditer(script)]
     if facts.number_lists:  # a sweep over values the request does not list
-        swept = [m.group(2).split() for m in SWEEP_HEAD.finditer(script)]
         score -= 0.5 * sum(values not in facts.number_lists for values in swept)
+    elif not words & SEARCH_WORDS:  # or a sweep where the request gives one value, not a range
+        score -= 0.5 * sum(not set(values) <= set(facts.numbers) for values in swept)
     score += conformity(script, facts.templates)
+    score -= 0.5 * _repeated_prints(tree)
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
     if facts.wants_count:
@@ -635,6 +643,18 @@ def _free_reports(tree: TclTree) -> list[CommandUse]:
     captured = [u for u in tree.commands if u.name == "with_output_to_variable" and u.start >= 0]
     return [u for u in tree.commands if u.name.startswith("report_")
             and not any(c.start < u.start < c.end for c in captured)]
+
+
+def _repeated_prints(tree: TclTree) -> int:
+    """Print statements a loop step runs twice, word for word (a copied "with and without"
+    line): the same value printed twice per step is not what a sweep asks for."""
+    loops = [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
+    extra = 0
+    for loop in loops:
+        lines = [tree.span(u.start, u.end) for u in tree.commands
+                 if u.name == "puts" and loop.start < u.start < loop.end]
+        extra += len(lines) - len(set(lines))
+    return extra
 
 
 def _prints_in_loop(tree: TclTree) -> bool:

@@ -18,6 +18,7 @@ from copilot.generate.edits import Edit, apply_edits
 
 _CONVERSION = re.compile(r"%(?:%|[-+ 0#]*\d*(?:\.(\d+))?([a-zA-Z]))")
 _METRICS = ("WNS", "TNS", "WHS", "THS")
+_SLACK_SLOTS = (*_METRICS, "SLACK", "S", "WS")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BARE = re.compile(r"\b(only|just) the (number|count|value|total)\b|\bthe (number|count|value) (only|alone)\b"
                    r"|\bnothing but the (number|count|value)\b", re.I)
@@ -81,6 +82,10 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
                 rf"(?<![\w\[]){re.escape(n)}(?![\w\]])", clause, 0 if len(n) == 1 else re.IGNORECASE)]
             if near:
                 break
+        if not near and re.search(r"\b(slack|wns|tns) (in|with|to|at)\s*$", before, re.I):
+            # "with the worst setup slack in 3 decimals": the one slot that holds a slack
+            near = [n for n in names if n not in per and n.upper() in _SLACK_SLOTS][:2]
+            near = near if len(near) == 1 else []
         for n in near:
             per[n] = int(m.group(1))
         if not near and default is None:
@@ -384,6 +389,10 @@ def follows(p: Printed, template: Template) -> bool:
             return False
         want = template.places(name, value, conv)
         if want is not None and conv != f".{want}f":
+            return False
+        # "print the direction of port rst_n": the value reads the direction, not the port
+        if template.implicit and name not in ("VALUE", "NAME") and not value.startswith("$") \
+                and name.lower() not in value.lower():
             return False
     return True
 
