@@ -56,3 +56,4 @@ def test_sweep_wraps_a_set_then_report_script_and_worst_n_takes_the_first_rows()
         "  report_wns\n}\n")
     table = "foreach r [lsort -real -index 1 $rows] {\n  puts $r\n}\n"
     assert first_rows(table, 5) == "foreach r [lrange [lsort -real -index 1 $rows] 0 4] {\n  puts $r\n}\n"
+

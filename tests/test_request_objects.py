@@ -135,3 +135,23 @@ def test_a_sweep_where_one_value_is_given_and_a_line_printed_twice_per_step_cost
     line = '  puts [format "%s %.3f" $v [sta::worst_slack -max]]\n'
     head = "foreach v {0 0.1 0.2} {\n  set_clock_uncertainty $v [get_clocks clk]\n"
     assert score(head + line + "}\n") > score(head + line + line + "}\n")
+
+
+@needs_sta
+def test_ranges_become_lists_and_a_printing_script_runs_once_per_named_object(demo_bench):
+    from copilot.generate.hints import analyse_request, expand_ranges
+    from copilot.generate.loops import over_named_objects
+
+    assert expand_ranges("ports count[0] to count[3], then") == "ports count[0], count[1], count[2] and count[3], then"
+    assert expand_ranges("registers _325_ through _327_ get") == "registers _325_, _326_ and _327_ get"
+    assert expand_ranges("bits 0 to 7 of resp_data") == "bits 0 to 7 of resp_data"
+    facts = analyse_request("For each of the output ports count[0] to count[2], print `PORT SLACK` with the "
+                            "worst setup slack of paths to it, 3 decimals.", "opensta", demo_bench.design)
+    assert not [g for g in facts.commands if "sta::worst_slack" in g]  # paths' slack, not the design's
+    one = ("foreach pe [find_timing_paths -path_delay max -to [get_ports {count[0]}]] {\n"
+           "  puts [format \"%s %.3f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n}\n")
+    assert over_named_objects(one, facts) == (
+        "foreach o {count[0] count[1] count[2]} {\n"
+        "  foreach pe [find_timing_paths -path_delay max -to [get_ports $o]] {\n"
+        "    puts [format \"%s %.3f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n  }\n}\n")
+    assert over_named_objects(one, analyse_request("print `PORT SLACK` for count[0]", "opensta", demo_bench.design)) is None

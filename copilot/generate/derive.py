@@ -13,7 +13,7 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
-from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD
+from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD, over_named_objects
 from copilot.generate.metrics import metric_side, metric_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
 
@@ -402,4 +402,4 @@ DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins
                measured_sweep, created_clock_refs, rows_then_count, without_start,
                path_values, slack_side, dict_threshold, share_column,
                rows_by_name, reverse_names, metric_side, metric_value,
-               without_frequency)
+               without_frequency, over_named_objects)

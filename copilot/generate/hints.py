@@ -284,7 +284,35 @@ def _as_patterns(text: str) -> str:
     return re.sub(r"\b(end(?:s|ing)?) (with|in) ([A-Za-z_][\w]*)\b(?![*\[/])", r"\1 \2 *\3", text)
 
 
+_BIT_RANGE = re.compile(r"\b([A-Za-z_]\w*)\[(\d+)\] (?:to|through|thru|\.\.|-) \1\[(\d+)\]")
+_NAME_RANGE = re.compile(r"(?<![\w/])_(\d+)_ (?:to|through|thru|\.\.|-) _(\d+)_(?![\w/])")
+MAX_RANGE = 32
+
+
+def expand_ranges(text: str) -> str:
+    """"count[0] to count[3]" and "_325_ through _332_" become the lists they stand for
+    ("count[0], count[1], count[2] and count[3]"), so each object is a mention."""
+    def listed(names: list[str]) -> str:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    def bits(m: re.Match) -> str:
+        lo, hi = int(m.group(2)), int(m.group(3))
+        if not 0 < hi - lo <= MAX_RANGE:
+            return m.group(0)
+        return listed([f"{m.group(1)}[{i}]" for i in range(lo, hi + 1)])
+
+    def names(m: re.Match) -> str:
+        lo, hi = int(m.group(1)), int(m.group(2))
+        width = len(m.group(1))
+        if not 0 < hi - lo <= MAX_RANGE or len(m.group(2)) != width:
+            return m.group(0)
+        return listed([f"_{i:0{width}d}_" for i in range(lo, hi + 1)])
+
+    return _NAME_RANGE.sub(names, _BIT_RANGE.sub(bits, text))
+
+
 def analyse_request(text: str, tool: str, design: DesignFacts | None) -> RequestFacts:
+    text = expand_ranges(text)
     lexicon = load_lexicon(tool)
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))

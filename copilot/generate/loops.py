@@ -164,3 +164,22 @@ def init_accumulators(script: str) -> str | None:
         init = rule[0] if rule[0] else "{}"
         edits.append(Edit(outer.start, outer.start, f"set {var} {init}\n"))
     return apply_edits(script, edits) if edits else None
+
+
+def over_named_objects(script: str, facts) -> str | None:
+    """"For each of count[0], count[1], count[2] and count[3], print `PORT SLACK`": a printing
+    script about one of the objects the request names runs once per object, in the request's
+    order (`foreach o {count[0] count[1] ...} { ... $o ... }`)."""
+    if not (facts.wants_print and facts.wants_each) or "puts" not in script or "$o" in script:
+        return None
+    kinds = {m.kind for m in facts.mentions}
+    for kind in kinds:
+        names = [m.name for m in facts.mentions if m.kind == kind and "*" not in m.name]
+        present = [n for n in names if re.search(rf"(?<![\w/]){re.escape(n)}(?![\w/\[])", script)]
+        if len(names) < 2 or len(present) != 1 or re.search(r"^\s*foreach \w+ \{", script, re.M):
+            continue
+        one = re.escape(present[0])
+        body = re.sub(rf"\{{{one}\}}|(?<![\w/]){one}(?![\w/\[])", "$o", script.strip())
+        inner = "\n".join("  " + line if line.strip() else line for line in body.splitlines())
+        return f"foreach o {{{' '.join(names)}}} {{\n{inner}\n}}\n"
+    return None
