@@ -155,3 +155,16 @@ def test_ranges_become_lists_and_a_printing_script_runs_once_per_named_object(de
         "  foreach pe [find_timing_paths -path_delay max -to [get_ports $o]] {\n"
         "    puts [format \"%s %.3f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n  }\n}\n")
     assert over_named_objects(one, analyse_request("print `PORT SLACK` for count[0]", "opensta", demo_bench.design)) is None
+
+
+@needs_sta
+def test_the_sorted_names_of_one_library_cells_instances(demo_bench):
+    facts = analyse_request("List the names of all DFFSR instances, sorted, one per line.", "opensta", demo_bench.design)
+    assert [(m.kind, m.name) for m in facts.mentions] == [("lib_cell", "DFFSR")]  # "instances," with its comma
+    tally = ("set cnt {}\nforeach c [sta::sort_by_full_name [get_cells *]] {\n  dict incr cnt [get_property $c ref_name]\n}\n"
+             "dict for {ref n} $cnt {\n  puts \"$ref $n\"\n}\n")
+    out = variants(tally, facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
+    listing = 'foreach n [lsort [lmap c [get_cells -filter "ref_name == DFFSR" *] {get_full_name $c}]] { puts $n }\n'
+    assert listing in out
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score(listing) == max(score(v) for v in out)

@@ -396,10 +396,21 @@ def reverse_names(script: str, facts: RequestFacts) -> str | None:
     return out if out != script else None
 
 
+_ALL_CELLS = re.compile(r"\[get_cells(?: \*| \{\*\})?\]")
+
+
+def of_lib_cell(script: str, facts: RequestFacts) -> str | None:
+    """"All DFFSR instances": a walk over every cell walks the cells of that library cell."""
+    cells = [m.name for m in facts.mentions if m.kind == "lib_cell" and "*" not in m.name]
+    if len(cells) != 1 or cells[0] in script or not _ALL_CELLS.search(script):
+        return None
+    return _ALL_CELLS.sub(f'[get_cells -filter "ref_name == {cells[0]}" *]', script)
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
                measured_sweep, created_clock_refs, rows_then_count, without_start,
                path_values, slack_side, dict_threshold, share_column,
                rows_by_name, reverse_names, metric_side, metric_value,
-               without_frequency, over_named_objects)
+               without_frequency, over_named_objects, of_lib_cell)

@@ -355,6 +355,13 @@ def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | N
 
 _LISTING = re.compile(r"^foreach (\w+) (\[.*\]) \{\s*\n?\s*puts (\[get_(full_)?name \$\1\]|\$\1)\s*\n?\s*\}\s*$", re.S)
 _ANY_FOREACH = re.compile(r"^foreach (\w+) (\[[^\n]*\]) \{.*\}\s*$", re.S)
+_OBJECT_QUERY = re.compile(r"^\[(all_inputs|all_outputs|all_registers|get_ports|get_pins|get_cells|get_nets)\b")
+
+
+def _unsorted(query: str) -> str:
+    """`[sta::sort_by_full_name [get_cells *]]` -> `[get_cells *]`."""
+    m = re.fullmatch(r"\[sta::sort_by_full_name (\[.*\])\]", query)
+    return m.group(1) if m else query
 
 
 def focus(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
@@ -402,8 +409,12 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
             out.append(f"puts [llength {m.group(2)}]\n")
     if facts.wants_sorted:
         m = _LISTING.match(text)
+        if m is None and {"names", "name"} & {w.lower() for w in facts.words} and not facts.wants_count \
+                and not facts.wants_print:
+            m = _ANY_FOREACH.match(text)  # "the names of ...": the objects any loop walks, listed
+            m = m if m and _OBJECT_QUERY.match(_unsorted(m.group(2))) else None
         if m:
-            var, query = m.group(1), m.group(2)
+            var, query = m.group(1), _unsorted(m.group(2))
             out.append(f"foreach n [lsort [lmap {var} {query} {{get_full_name ${var}}}]] {{ puts $n }}\n")
         elif (ordered := sorted_loop(script)) is not None:
             out.append(ordered)

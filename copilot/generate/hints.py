@@ -233,7 +233,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         if len(token) < 2 and token != "*":
             continue
         before = " ".join(text[max(0, m.start() - 40):m.start()].lower().split())
-        after = text[m.end():m.end() + 20].lower().split()
+        after = [w.strip(",.;:?!()") for w in text[m.end():m.end() + 20].lower().split()]
         if token.isalpha() and not (_NOUNS.search(" ".join(before.split(" ")[-2:]))
                                     or (after and _NOUNS.match(after[0]))):
             continue
