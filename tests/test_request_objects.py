@@ -161,7 +161,7 @@ def test_ranges_become_lists_and_a_printing_script_runs_once_per_named_object(de
 def test_the_sorted_names_of_one_library_cells_instances(demo_bench):
     facts = analyse_request("List the names of all DFFSR instances, sorted, one per line.", "opensta", demo_bench.design)
     assert [(m.kind, m.name) for m in facts.mentions] == [("lib_cell", "DFFSR")]  # "instances," with its comma
-    tally = ("set cnt {}\nforeach c [sta::sort_by_full_name [get_cells *]] {\n  dict incr cnt [get_property $c ref_name]\n}\n"
+    tally = ("set cnt {}\nforeach c [get_cells *] {\n  dict incr cnt [get_property $c ref_name]\n}\n"
              "dict for {ref n} $cnt {\n  puts \"$ref $n\"\n}\n")
     out = variants(tally, facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
     listing = 'foreach n [lsort [lmap c [get_cells -filter "ref_name == DFFSR" *] {get_full_name $c}]] { puts $n }\n'

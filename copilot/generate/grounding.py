@@ -411,7 +411,8 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
         m = _LISTING.match(text)
         if m is None and {"names", "name"} & {w.lower() for w in facts.words} and not facts.wants_count \
                 and not facts.wants_print:
-            m = _ANY_FOREACH.match(text)  # "the names of ...": the objects any loop walks, listed
+            # "the names of ...": the objects a loop walks (after its accumulators are set)
+            m = _ANY_FOREACH.match(re.sub(r'^(set \w+ (\{\}|0|"")\s*\n)+', "", text))
             m = m if m and _OBJECT_QUERY.match(_unsorted(m.group(2))) else None
         if m:
             var, query = m.group(1), _unsorted(m.group(2))
