@@ -15,7 +15,8 @@ BANK = REPO / "adapters" / "opensta" / "examples.jsonl"
 DEV = REPO / "tests" / "eval" / "opensta_dev_tasks.jsonl"
 PROBE = REPO / "tests" / "eval" / "opensta_probe_tasks.jsonl"  # other wordings, written later
 UNSEEN = REPO / "tests" / "eval" / "opensta_unseen_tasks.jsonl"  # written before any tuning on it
-UNSEEN2 = REPO / "tests" / "eval" / "opensta_unseen2_tasks.jsonl"  # the same, a session later
+UNSEEN2 = REPO / "tests" / "eval" / "opensta_unseen2_tasks.jsonl"  # the same, later
+UNSEEN3 = REPO / "tests" / "eval" / "opensta_unseen3_tasks.jsonl"  # and again, before unseen2 was looked at
 MAX_SIMILARITY = 0.85  # TF-IDF cosine of requests; above this a request is a paraphrase
 
 
@@ -36,7 +37,7 @@ def tfidf(texts):
     return out
 
 
-@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2], ids=["dev", "probe", "unseen", "unseen2"])
+@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2, UNSEEN3], ids=["dev", "probe", "unseen", "unseen2", "unseen3"])
 def test_no_dev_task_or_paraphrase_is_in_the_bank(held_out):
     bank, dev = records(BANK), records(held_out)
     vectors = tfidf([b["request"] for b in bank] + [d["request"] for d in dev])
