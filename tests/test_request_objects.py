@@ -168,3 +168,16 @@ def test_the_sorted_names_of_one_library_cells_instances(demo_bench):
     assert listing in out
     score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
     assert score(listing) == max(score(v) for v in out)
+
+
+@needs_sta
+def test_plain_port_names_after_a_role_word_and_report_wording(demo_bench):
+    facts = analyse_request("Set a 0.3 ns output delay on busy relative to clk and report the worst setup "
+                            "path to busy.", "opensta", demo_bench.design)
+    assert [(m.name, m.role) for m in facts.mentions] == [("busy", "-to")]  # not clk: "relative to"
+    facts = analyse_request("report the paths to count the endpoints", "opensta", demo_bench.design)
+    assert not [m for m in facts.mentions if m.name.startswith("count")]
+    hinted = {(h.flag, h.value) for h in analyse_request(
+        "Show the longest path from req_b[5], with net names in the report, one line each.", "opensta",
+        demo_bench.design).hints}
+    assert {("-fields", "net"), ("-format", "end")} <= hinted

@@ -162,6 +162,19 @@ def _per_endpoint(hints: list[Hint], mentions: list[Mention]) -> list[Hint]:
 # object only next to one of these ("port busy", "the count outputs").
 _NOUNS = re.compile(r"\b(ports?|pins?|cells?|instances?|inst|nets?|clocks?|registers?|flops?|"
                     r"buses|bus|signals?|outputs?|inputs?|lib(rary)? cells?|endpoints?|startpoints?)$")
+_ROLE_WORDS = {"to", "from", "through", "on", "at", "into", "via"}
+_NOT_AN_OBJECT_NEXT = {"the", "a", "an", "all", "every", "each", "how", "them", "it", "its", "their", "these"}
+
+
+def _right_after_a_role(before: str, after: list[str]) -> bool:
+    """"the path to busy", "an output delay on busy": a plain word right after a path or
+    constraint preposition (not "to count the endpoints")."""
+    words = before.split(" ")
+    if len(words) > 1 and words[-2] in ("relative", "respect", "referenced", "according"):
+        return False  # "relative to clk": the clock a value refers to
+    return bool(words) and words[-1] in _ROLE_WORDS and not (after and after[0] in _NOT_AN_OBJECT_NEXT)
+
+
 _BACK_REFERENCE = re.compile(r"\b(that|this|those|these|the same)\s+(pins?|ports?|cells?|instances?|nets?|"
                              r"registers?|endpoints?|outputs?|inputs?|clocks?|bus)\b|\b(its|there)\b", re.I)
 _OBJECT = re.compile(r"[A-Za-z_*][\w*]*(?:\[[\d*:]+\])?(?:/[\w*]+(?:\[[\d*]+\])?)?")
@@ -235,7 +248,7 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         before = " ".join(text[max(0, m.start() - 40):m.start()].lower().split())
         after = [w.strip(",.;:?!()") for w in text[m.end():m.end() + 20].lower().split()]
         if token.isalpha() and not (_NOUNS.search(" ".join(before.split(" ")[-2:]))
-                                    or (after and _NOUNS.match(after[0]))):
+                                    or (after and _NOUNS.match(after[0])) or _right_after_a_role(before, after)):
             continue
         found = _kind_of(token, design, before.split(" ")[-1] if before else "")
         if found is None:
