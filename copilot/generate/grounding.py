@@ -409,7 +409,7 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
             out.append(f"puts [llength {m.group(2)}]\n")
     if facts.wants_sorted:
         m = _LISTING.match(text)
-        if m is None and {"names", "name"} & {w.lower() for w in facts.words} and not facts.wants_count \
+        if m is None and {"names", "name"} & facts.said and not facts.wants_count \
                 and not facts.wants_print:
             # "the names of ...": the objects a loop walks (after its accumulators are set)
             m = _ANY_FOREACH.match(re.sub(r'^(set \w+ (\{\}|0|"")\s*\n)+', "", text))
@@ -552,8 +552,6 @@ TIMING_WORDS = frozenset({"path", "paths", "slack", "slacks", "arrival", "requir
                           "startpoint", "endpoint", "setup", "hold", "violating", "violations", "worst"})
 
 
-
-
 def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
     """How well a script expresses the request: satisfied hints minus unexpressible ones,
     flags nobody asked for, and changes to the design nobody asked for (or missing ones)."""
@@ -578,7 +576,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         elif any(_has_value(u, s, hint) for u, s in holders):
             score += 1.0
     changed = _changed_words(tree, catalog, rules)
-    words = {w.lower() for w in facts.words}
+    words = facts.said
     timing = bool(words & TIMING_WORDS)
     for m in facts.mentions:
         # A role guessed from a port's direction says nothing when the request is not about timing.
@@ -631,14 +629,13 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     if _worst_n(facts) and re.search(r"\[lrange \[lsort\b", script):
         score += 0.5  # "the 5 worst" of a sorted table
     wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
-    for u, s in reads:
-        for flag in facts.prune:
-            if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
-                score -= 0.5
-    for u, s in every:  # a copied constraint's -clock_fall, -add_delay...
-        for flag in facts.constraint_prune if is_change(u.name, catalog, rules) else ():
-            if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
-                score -= 0.5
+    changing = [(u, s) for u, s in every if is_change(u.name, catalog, rules)]
+    # flags nobody asked for: a report's, and a copied constraint's -clock_fall, -add_delay...
+    for uses, unwanted in ((reads, facts.prune), (changing, facts.constraint_prune)):
+        for u, s in uses:
+            for flag in unwanted:
+                if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
+                    score -= 0.5
     return score
 
 
@@ -657,12 +654,15 @@ def _free_reports(tree: TclTree) -> list[CommandUse]:
             and not any(c.start < u.start < c.end for c in captured)]
 
 
+def _loops(tree: TclTree) -> list[CommandUse]:
+    return [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
+
+
 def _repeated_prints(tree: TclTree) -> int:
     """Print statements a loop step runs twice, word for word (a copied "with and without"
     line): the same value printed twice per step is not what a sweep asks for."""
-    loops = [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
     extra = 0
-    for loop in loops:
+    for loop in _loops(tree):
         lines = [tree.span(u.start, u.end) for u in tree.commands
                  if u.name == "puts" and loop.start < u.start < loop.end]
         extra += len(lines) - len(set(lines))
@@ -670,7 +670,7 @@ def _repeated_prints(tree: TclTree) -> int:
 
 
 def _prints_in_loop(tree: TclTree) -> bool:
-    loops = [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
+    loops = _loops(tree)
     return any(u.name == "puts" and any(loop.start < u.start < loop.end for loop in loops)
                for u in tree.commands)
 

@@ -86,6 +86,11 @@ class RequestFacts:
         return any(not t.implicit for t in self.templates)
 
     @property
+    def said(self) -> frozenset[str]:
+        """The request's words, lower-cased."""
+        return frozenset(w.lower() for w in self.words)
+
+    @property
     def path_delay(self) -> str:
         """The path delay the request's wording asks for: "min" (hold), "max", "min_max" or ""."""
         return next((h.value for h in self.hints if h.flag == "-path_delay"), "")

@@ -170,13 +170,13 @@ def over_named_objects(script: str, facts) -> str | None:
     """"For each of count[0], count[1], count[2] and count[3], print `PORT SLACK`": a printing
     script about one of the objects the request names runs once per object, in the request's
     order (`foreach o {count[0] count[1] ...} { ... $o ... }`)."""
-    if not (facts.wants_print and facts.wants_each) or "puts" not in script or "$o" in script:
+    if not (facts.wants_print and facts.wants_each) or "puts" not in script or "$o" in script \
+            or re.search(r"^\s*foreach \w+ \{", script, re.M):  # already a loop over a list
         return None
-    kinds = {m.kind for m in facts.mentions}
-    for kind in kinds:
+    for kind in {m.kind for m in facts.mentions}:
         names = [m.name for m in facts.mentions if m.kind == kind and "*" not in m.name]
         present = [n for n in names if re.search(rf"(?<![\w/]){re.escape(n)}(?![\w/\[])", script)]
-        if len(names) < 2 or len(present) != 1 or re.search(r"^\s*foreach \w+ \{", script, re.M):
+        if len(names) < 2 or len(present) != 1:
             continue
         one = re.escape(present[0])
         body = re.sub(rf"\{{{one}\}}|(?<![\w/]){one}(?![\w/\[])", "$o", script.strip())

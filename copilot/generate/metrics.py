@@ -18,16 +18,16 @@ _METRIC_REPORT = re.compile(r"^report_(wns|tns|worst_slack)((?:\s+-digits\s+\d+)
 # Arithmetic that turns a value into another unit, and the wording that asks for it: an
 # example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
 # keeps its conversion otherwise.
+FREQUENCY_WORDS = r"freq|mhz|ghz|hz"
 UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
-                (r"\b1000(\.0*)?\s*/", r"freq|mhz|ghz|hz"))
+                (r"\b1000(\.0*)?\s*/", FREQUENCY_WORDS))
 _PER_THOUSAND = re.compile(r"\[expr \{1000(?:\.0*)? / (\$\w+|\[(?:[^\[\]]|\[[^\[\]]*\])*\])\}\]")
 _FUNCTION = {"wns": "sta::worst_slack", "worst_slack": "sta::worst_slack", "tns": "sta::total_negative_slack"}
 
 
 def _side(facts: RequestFacts) -> str | None:
     """"-min" or "-max" when the request names one analysis side only."""
-    words = {w.lower() for w in facts.words}
-    if facts.path_delay not in ("min", "max") or {"setup", "hold"} <= words:
+    if facts.path_delay not in ("min", "max") or {"setup", "hold"} <= facts.said:
         return None
     return f"-{facts.path_delay}"
 
@@ -60,7 +60,7 @@ def metric_value(script: str, facts: RequestFacts) -> str | None:
 
 def without_frequency(script: str, facts: RequestFacts) -> str | None:
     """`[expr {1000.0 / $period}]` (a frequency) back to the period when nobody asked for one."""
-    if re.search(UNIT_CHANGES[1][1], " ".join(facts.words).lower()):
+    if re.search(FREQUENCY_WORDS, " ".join(facts.said)):
         return None
     out = _PER_THOUSAND.sub(lambda m: m.group(1), script)
     return out if out != script else None
