@@ -13,8 +13,8 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
-from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD, over_named_objects
-from copilot.generate.metrics import metric_side, metric_value, without_frequency
+from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD, over_named_collection, over_named_objects
+from copilot.generate.metrics import metric_side, metric_value, path_slack_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
@@ -402,9 +402,18 @@ _ALL_CELLS = re.compile(r"\[get_cells(?: \*| \{\*\})?\]")
 def of_lib_cell(script: str, facts: RequestFacts) -> str | None:
     """"All DFFSR instances": a walk over every cell walks the cells of that library cell."""
     cells = [m.name for m in facts.mentions if m.kind == "lib_cell" and "*" not in m.name]
-    if len(cells) != 1 or cells[0] in script or not _ALL_CELLS.search(script):
-        return None
+    if len(cells) != 1 or not _ALL_CELLS.search(script) or \
+            re.search(rf"(?:==|=~)\s*{cells[0]}\b|get_lib_cells\b[^\]]*\b{cells[0]}\b", script):
+        return None  # (a name only in the printed text, "OAI21X1: N", does not narrow the walk)
     return _ALL_CELLS.sub(f'[get_cells -filter "ref_name == {cells[0]}" *]', script)
+
+
+_ALL_PINS = re.compile(r"\[get_pins(?: -hierarchical)? (?:\*/\*|\*|\{\*/\*\})\]")
+def of_direction(script: str, facts: RequestFacts) -> str | None:
+    """"The output pins of all instances": a query of every pin keeps that direction's."""
+    if not facts.pin_direction or not _ALL_PINS.search(script):
+        return None
+    return _ALL_PINS.sub(f'[get_pins -filter "direction == {facts.pin_direction}" */*]', script)
 
 
 # Applied to every variant (they combine with the other adaptations); a script one of them
@@ -413,4 +422,5 @@ DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins
                measured_sweep, created_clock_refs, rows_then_count, without_start,
                path_values, slack_side, dict_threshold, share_column,
                rows_by_name, reverse_names, metric_side, metric_value,
-               without_frequency, over_named_objects, of_lib_cell)
+               without_frequency, path_slack_value, over_named_objects, over_named_collection, of_lib_cell,
+               of_direction)

@@ -138,7 +138,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             for role, mention in roles.items():
                 if reads and mention.times < 2 and _names(changed, mention):
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
-                if role in spec.flags and not _names_object(use, spec, role, mention):
+                if role in spec.flags and not _names_object(use, spec, role, mention, facts):
                     edits += _set_flag(use, spec, role, mention.query())
                     if replaced.get(role) in spec.flags:
                         edits += _remove_flag(data, use, spec, replaced[role])
@@ -179,11 +179,14 @@ def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
     return any(m.times < 2 and _names(value, m) and _names(changed, m) for m in facts.mentions)
 
 
-def _names_object(use: CommandUse, spec, role: str, mention: Mention) -> bool:
+def _names_object(use: CommandUse, spec, role: str, mention: Mention, facts: RequestFacts) -> bool:
+    """The role's value names the object, and no design object the request does not name
+    (an example's `-to {_325_/D ... _329_/D}` for "the slack at _329_/D" is not yet it)."""
     i = _flag_at(use, spec, role)
     if i is None or i + 1 >= len(use.words):
         return False
-    return _names(use.words[i + 1].text, mention)
+    value = use.words[i + 1].text
+    return _names(value, mention) and not _unrequested_objects(value, facts)
 
 
 def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
@@ -571,7 +574,9 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     for hint in facts.hints:
         pool = [(u, s) for u, s in every if u.name in hint.only] if hint.only else reads
         holders = [(u, s) for u, s in pool if hint.flag in s.flags]
-        if not holders:
+        if not holders and hint.decimals and re.search(rf"%\.{hint.value}f", script):
+            score += 1.0  # "with 3 decimals" for a printed value: `%.3f`, not a report's -digits
+        elif not holders:
             score -= 0.0 if metric and not hint.only and not reads else 1.0
         elif any(_has_value(u, s, hint) for u, s in holders):
             score += 1.0
@@ -581,7 +586,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     for m in facts.mentions:
         # A role guessed from a port's direction says nothing when the request is not about timing.
         if m.role and (m.stated or timing) and any(
-                m.role in s.flags and _names_object(u, s, m.role, m) for u, s in reads):
+                m.role in s.flags and _names_object(u, s, m.role, m, facts) for u, s in reads):
             score += -0.5 if _constraint_only(m.name, facts, changed) else 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
@@ -608,6 +613,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score -= 0.5 * sum(not set(values) <= set(facts.numbers) for values in swept)
     score += conformity(script, facts.templates)
     score -= 0.5 * _repeated_prints(tree)
+    score -= 0.5 * min(3, len(_unrequested_objects(script, facts)))
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
     if facts.wants_count:
@@ -616,6 +622,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
             score -= 1.0  # "how many ...": one number, not a line per object
         if not facts.wants_each and facts.commands:  # and not also a count of other objects
             score -= 0.5 * len(used & facts.unnamed_objects)
+    if facts.pin_direction and re.search(rf"direction\s*==\s*\"?{facts.pin_direction}\b", script):
+        score += 0.5  # "pins whose direction is output", said in the script's own terms
     if facts.wants_sorted:
         score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
     said = " ".join(words)
@@ -637,6 +645,14 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
                 if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
                     score -= 0.5
     return score
+
+
+def _unrequested_objects(script: str, facts: RequestFacts) -> set[str]:
+    """Design objects the script names that the request does not: an example's `_280_ ... _285_`
+    copied into a script about every instance."""
+    named = {m.group(0) for m in _NAME_IN_TEXT.finditer(script)} & facts.design_objects
+    patterns = [re.compile(re.escape(m.name).replace(r"\*", ".*") + r"(/.*)?$") for m in facts.mentions]
+    return {n for n in named if n not in facts.words and not any(p.match(n) for p in patterns)}
 
 
 def _sweep_hides_value(script: str) -> bool:

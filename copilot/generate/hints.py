@@ -25,6 +25,7 @@ class Hint:
     only: tuple[str, ...] = ()  # commands it applies to even when they change the design
     rivals: tuple[str, ...] = ()  # other flags of its group: set this one, drop those
     replaces: str = ""  # a role flag whose object this flag takes instead (-to -> -fall_to)
+    decimals: bool = False  # a printed value says it too, as its format's decimals (-digits 3: %.3f)
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class RequestFacts:
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
     words: frozenset[str] = frozenset()  # names the request says on their own ("clk", not "clk-based")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
+    design_objects: frozenset[str] = frozenset()  # the design's cells, nets, pins and ports (not clocks)
+    pin_direction: str = ""  # "the output pins of all instances": "output"
 
     @property
     def wants_print(self) -> bool:
@@ -148,7 +151,7 @@ def flag_hints(text: str, lexicon: dict) -> list[Hint]:
         rivals = tuple(sorted({r["flag"] for r in lexicon["hint"]
                                if r["group"] == rule["group"] and r["flag"] not in (rule["flag"], "")}))
         out.append(Hint(rule["flag"], value, bool(rule.get("list")), tuple(rule.get("only", ())), rivals,
-                        rule.get("replaces", "")))
+                        rule.get("replaces", ""), bool(rule.get("decimals"))))
     return out
 
 
@@ -178,6 +181,14 @@ def _right_after_a_role(before: str, after: list[str]) -> bool:
     if len(words) > 1 and words[-2] in ("relative", "respect", "referenced", "according"):
         return False  # "relative to clk": the clock a value refers to
     return bool(words) and words[-1] in _ROLE_WORDS and not (after and after[0] in _NOT_AN_OBJECT_NEXT)
+
+
+def _listed_with_an_object(text: str, m: re.Match, design: DesignFacts | None) -> bool:
+    """"each of busy and resp_valid": a plain word listed next to a name of the design."""
+    after = re.match(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)([\w\[\]/*]+)", text[m.end():])
+    before = re.search(r"([\w\[\]/*]+)(?:\s*,\s*|\s+(?:and|or)\s+)$", text[:m.start()])
+    return any(n and not n.group(1).isalpha() and _kind_of(n.group(1), design, "") is not None
+               for n in (after, before))
 
 
 _BACK_REFERENCE = re.compile(r"\b(that|this|those|these|the same)\s+(pins?|ports?|cells?|instances?|nets?|"
@@ -253,7 +264,8 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         before = " ".join(text[max(0, m.start() - 40):m.start()].lower().split())
         after = [w.strip(",.;:?!()") for w in text[m.end():m.end() + 20].lower().split()]
         if token.isalpha() and not (_NOUNS.search(" ".join(before.split(" ")[-2:]))
-                                    or (after and _NOUNS.match(after[0])) or _right_after_a_role(before, after)):
+                                    or (after and _NOUNS.match(after[0])) or _right_after_a_role(before, after)
+                                    or _listed_with_an_object(text, m, design)):
             continue
         found = _kind_of(token, design, before.split(" ")[-1] if before else "")
         if found is None:
@@ -372,4 +384,13 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         unnamed=frozenset(c for rule in lexicon.get("command", []) for c in rule["commands"] if c not in named),
         unnamed_objects=frozenset(c for rule in lexicon.get("command", []) if rule["group"] == "objects"
                                   for c in rule["commands"] if c not in named),
-        number_lists=number_lists(text))
+        number_lists=number_lists(text),
+        design_objects=_objects(design),
+        pin_direction=next((g for m in re.finditer(lexicon.get("pin_direction", r"$^"), lowered)
+                            for g in m.groups() if g), ""))
+
+
+def _objects(design: DesignFacts | None) -> frozenset[str]:
+    if design is None:
+        return frozenset()
+    return frozenset(design.cells + design.nets + design.pins + design.ports) - set(design.clocks)

@@ -11,6 +11,7 @@ import re
 
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
+from copilot.generate.printing import NUMERIC, printed_lines, render
 
 # Commands that return design objects (a loop over them runs in the tool's own order).
 OBJECT_QUERIES = ("all_inputs", "all_outputs", "all_registers", "all_clocks", "get_ports",
@@ -181,5 +182,36 @@ def over_named_objects(script: str, facts) -> str | None:
         one = re.escape(present[0])
         body = re.sub(rf"\{{{one}\}}|(?<![\w/]){one}(?![\w/\[])", "$o", script.strip())
         inner = "\n".join("  " + line if line.strip() else line for line in body.splitlines())
-        return f"foreach o {{{' '.join(names)}}} {{\n{inner}\n}}\n"
+        return _named_first(f"foreach o {{{' '.join(names)}}} {{\n{inner}\n}}\n", facts.templates)
     return None
+
+
+def _named_first(script: str, temps) -> str:
+    """`puts N` in a loop over the request's objects, for the line `INSTANCE N`: the object first."""
+    shaped = [t for t in temps if t.slots]
+    lines = printed_lines(script)
+    if len(shaped) != 1 or len(lines) != 1 or NUMERIC.search(shaped[0].slots[0].lower()):
+        return script
+    p, t = lines[0], shaped[0]
+    if len(p.values) != len(t.slots) - 1:
+        return script
+    data = script.encode("utf-8")
+    line = render(t, ["$o"] + p.values, ["s"] + [c or "s" for c in p.conversions])
+    return (data[:p.start] + line.encode("utf-8") + data[p.end:]).decode("utf-8")
+
+
+_WHOLE_COLLECTION = re.compile(r"^(\s*foreach \w+ )\[(all_outputs|all_inputs|get_(?:ports|cells|nets|pins) (?:\*|\*/\*|\{\*\}))\]", re.M)
+_KIND_OF = {"all_outputs": "port", "all_inputs": "port"}
+
+
+def over_named_collection(script: str, facts) -> str | None:
+    """"For each of busy and resp_valid, print `PORT SLACK`": a walk over every output port
+    walks the ports the request names, in its order."""
+    m = _WHOLE_COLLECTION.search(script)
+    if not (facts.wants_print and facts.wants_each) or m is None:
+        return None
+    kind = _KIND_OF.get(m.group(2), m.group(2)[4:].split("s ")[0])
+    names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
+    if len(names) < 2:
+        return None
+    return script[:m.start()] + f"{m.group(1)}[get_{kind}s {{{' '.join(names)}}}]" + script[m.end():]

@@ -58,6 +58,25 @@ def metric_value(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start()] + line + script[m.end():]
 
 
+_ONE_PATH_REPORT = re.compile(r"report_checks((?:\s+(?:-\w+(?:\s+(?!-)(?:\[[^\]]*\]|\{[^}]*\}|\S+))?))*)")
+_REPORT_ONLY = re.compile(r"\s+-(?:format|fields|digits|no_line_splits)(?:\s+(?!-)(?:\{[^}]*\}|\S+))?")
+
+
+def path_slack_value(script: str, facts: RequestFacts) -> str | None:
+    """"Print the worst setup slack at _329_/D with 3 decimals": the one path report the
+    script runs prints its path's slack instead (its -digits as the decimals when the
+    request gives none)."""
+    temps = [t for t in facts.templates if t.slots]
+    m = _ONE_PATH_REPORT.fullmatch(script.strip())
+    if len(temps) != 1 or len(temps[0].slots) != 1 or m is None or "slack" not in facts.said \
+            or not re.search(r"\s-(?:from|to|through|rise_to|fall_to|rise_from|fall_from)\s", m.group(1)):
+        return None
+    digits = re.search(r"\s-digits\s+(\d+)", m.group(1))
+    query = "find_timing_paths" + _REPORT_ONLY.sub("", m.group(1))
+    value = f"[get_property [lindex [{query}] 0] slack]"
+    return render(temps[0], [value], [f".{digits.group(1)}f" if digits else "s"]) + "\n"
+
+
 def without_frequency(script: str, facts: RequestFacts) -> str | None:
     """`[expr {1000.0 / $period}]` (a frequency) back to the period when nobody asked for one."""
     if re.search(FREQUENCY_WORDS, " ".join(facts.said)):

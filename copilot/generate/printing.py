@@ -29,7 +29,7 @@ _ONE_PER_LINE = re.compile(r"\bone (per|a|on each) line\b|\bone per row\b", re.I
 _TOGETHER = re.compile(r"\b(together with|along with|with (its|their|the)|and (its|their))\b", re.I)
 _DECIMALS = re.compile(r"(\d+)\s*(?:decimals?|decimal places|digits after the (?:decimal )?point)\b")
 # Values whose text says they are numbers (slack, arrival...): these take the decimals.
-_NUMERIC = re.compile(r"slack|arrival|required|period|delay|latency|uncertainty|derate|expr|"
+NUMERIC = re.compile(r"slack|arrival|required|period|delay|latency|uncertainty|derate|expr|"
                       r"capacitance|slew|transition|load|\$(s|w|h|v|x|y|tns|wns|sum|total|avg)\b")
 
 
@@ -55,7 +55,7 @@ class Template:
         explicit = dict(self.decimals).get(slot)
         if explicit is not None:
             return explicit
-        numeric = conversion.endswith(("f", "g", "e")) or _NUMERIC.search(value)
+        numeric = conversion.endswith(("f", "g", "e")) or NUMERIC.search(value)
         return self.default_decimals if numeric else None
 
 
@@ -68,7 +68,8 @@ def _is_placeholder(token: str, words: set[str], text: str) -> bool:
 
 
 def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
-    """Decimals per placeholder ("P with 1 decimal") and for the rest ("with 3 decimals");
+    """Decimals per placeholder ("P with 1 decimal", "3 decimals for WNS") and for the rest
+    ("with 3 decimals");
     `names` are the placeholders that may hold numbers."""
     outside = re.sub(r"`[^`]*`", " ", text)
     per: dict[str, int] = {}
@@ -76,8 +77,9 @@ def _decimals(text: str, names: list[str]) -> tuple[dict[str, int], int | None]:
     for m in _DECIMALS.finditer(outside):
         before = outside[max(0, m.start() - 80):m.start()]
         before = re.split(r"[;.](?:\s|$)|`", before)[-1]
-        near: list[str] = []
-        for clause in reversed(re.split(r"[,()]", before)):  # the nearest clause naming one
+        after = re.match(r"\s+(?:for|on|in)\s+(?:the\s+)?(\w+)", outside[m.end():])
+        near = [n for n in names if after and n not in per and n.lower() == after.group(1).lower()]
+        for clause in reversed(re.split(r"[,()]", before) if not near else []):  # the nearest clause naming one
             near = [n for n in names if n not in per and re.search(
                 rf"(?<![\w\[]){re.escape(n)}(?![\w\]])", clause, 0 if len(n) == 1 else re.IGNORECASE)]
             if near:

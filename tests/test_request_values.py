@@ -1,0 +1,82 @@
+"""Wording that picks which objects and which values a script prints (found on the unseen3 set)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from conftest import needs_sta
+from copilot.generate.derive import of_direction, of_lib_cell
+from copilot.generate.grounding import apply_hints, coverage
+from copilot.generate.hints import analyse_request
+from copilot.generate.loops import over_named_collection, over_named_objects
+from copilot.generate.metrics import path_slack_value
+from copilot.generate.printing import templates
+from test_generate import demo_bench  # noqa: F401 (a fixture)
+
+
+@needs_sta
+def test_counted_pins_keep_the_asked_direction_and_copied_names_cost(demo_bench):
+    facts = analyse_request("print the number of output pins of all instances (pins whose direction is output)",
+                            "opensta", demo_bench.design)
+    assert facts.pin_direction == "output"
+    assert not [g for g in facts.commands if "get_cells" in g and "get_pins" not in g]  # pins are counted
+    filtered = 'puts [llength [get_pins -filter "direction == output" */*]]\n'
+    assert of_direction("puts [llength [get_pins */*]]\n", facts) == filtered
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score(filtered) > score("puts [llength [get_pins -hierarchical */Y]]\n")
+    assert score(filtered) > score("puts [llength [get_pins -of_objects [get_cells _204_]]]\n")  # not asked
+    assert score("puts [llength [get_pins */*]]\n") > score("puts [llength [get_pins {_280_/A _281_/A}]]\n")
+
+
+@needs_sta
+def test_the_slack_at_a_pin_is_its_paths_slack_printed(demo_bench):
+    facts = analyse_request("Print the worst setup slack at pin _329_/D with 3 decimals.", "opensta", demo_bench.design)
+    assert [(m.name, m.role) for m in facts.mentions] == [("_329_/D", "-to")]
+    copied = "report_checks -to [get_pins {_325_/D _329_/D}] -path_delay max -digits 3\n"
+    report = apply_hints(copied, facts, demo_bench.catalog, demo_bench.rules, prune=False)
+    assert report == "report_checks -to [get_pins _329_/D] -path_delay max -digits 3\n"  # not the others
+    value = path_slack_value(report, facts)
+    assert value == ('puts [format "%.3f" [get_property [lindex [find_timing_paths -to [get_pins _329_/D] '
+                     '-path_delay max] 0] slack]]\n')
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score(value) > score(report)
+    assert path_slack_value("report_checks -path_delay max\n", facts) is None  # no path named
+
+
+@needs_sta
+def test_plain_names_listed_with_others_and_a_walk_over_the_named_ones(demo_bench):
+    facts = analyse_request("For each of busy and resp_valid, print `PORT SLACK` with the worst hold slack of "
+                            "paths to it, 3 decimals.", "opensta", demo_bench.design)
+    assert [m.name for m in facts.mentions] == ["busy", "resp_valid"]
+    walk = "foreach p [all_outputs] {\n  puts [format \"%s %.3f\" [get_full_name $p] [get_property $p min_rise_slack]]\n}\n"
+    assert over_named_collection(walk, facts).startswith("foreach p [get_ports {busy resp_valid}] {")
+    assert analyse_request("the design is busy and slow", "opensta", demo_bench.design).mentions == []
+    facts = analyse_request("Print the number of pins of each of the instances _204_, _221_ and _260_ as "
+                            "`INSTANCE N`.", "opensta", demo_bench.design)
+    assert over_named_objects("puts [llength [get_pins -of_objects [get_cells _204_]]]\n", facts) == (
+        "foreach o {_204_ _221_ _260_} {\n"
+        "  puts [format \"%s %s\" $o [llength [get_pins -of_objects [get_cells $o]]]]\n}\n")
+
+
+def test_wording_for_endpoints_decimals_sweeps_properties_and_library_cells():
+    facts = analyse_request("which 6 endpoints have the worst setup slack? one line each", "opensta", None)
+    assert ("-group_count", "6") in {(h.flag, h.value) for h in facts.hints}
+    assert not [g for g in facts.commands if "sta::worst_slack" in g]  # which paths, not a value
+    two = analyse_request("3 paths per endpoint", "opensta", None).hints
+    assert ("-endpoint_count", "3") in {(h.flag, h.value) for h in two}
+    assert "3" not in [h.value for h in two if h.flag == "-group_count"]
+    [t] = templates("Print the WNS for clock periods of 2.2 and 2.6 ns as `PERIOD WNS`, 3 decimals for WNS.")
+    assert t.decimals == (("WNS", 3),) and t.default_decimals is None
+    assert analyse_request("Print the WNS for clock periods of 2.2 and 2.6 ns", "opensta", None).wants_change
+    assert not analyse_request("Print the WNS with 3 decimals", "opensta", None).wants_change
+    facts = analyse_request("Print each output port of the count bus with its direction", "opensta", None)
+    assert ("get_property",) in facts.commands
+
+
+@needs_sta
+def test_a_count_narrows_to_the_library_cell_even_when_its_line_names_it(demo_bench):
+    facts = analyse_request("Count the cells whose library cell is OAI21X1 and print `OAI21X1: N`.", "opensta",
+                            demo_bench.design)
+    narrowed = of_lib_cell('puts [format "OAI21X1: %s" [llength [get_cells *]]]\n', facts)
+    assert narrowed == 'puts [format "OAI21X1: %s" [llength [get_cells -filter "ref_name == OAI21X1" *]]]\n'
+    assert of_lib_cell(narrowed, facts) is None
