@@ -80,3 +80,77 @@ def test_a_count_narrows_to_the_library_cell_even_when_its_line_names_it(demo_be
     narrowed = of_lib_cell('puts [format "OAI21X1: %s" [llength [get_cells *]]]\n', facts)
     assert narrowed == 'puts [format "OAI21X1: %s" [llength [get_cells -filter "ref_name == OAI21X1" *]]]\n'
     assert of_lib_cell(narrowed, facts) is None
+
+
+def test_listing_counting_verdicts_and_units_follow_the_wording():
+    from copilot.generate.derive import counted_objects, listed_not_counted, verdict_lines
+    from copilot.generate.metrics import in_picoseconds
+
+    facts = analyse_request("List the XNOR2X1 instances, sorted, one per line.", "opensta", None)
+    assert listed_not_counted('puts [llength [get_cells -filter "ref_name == XNOR2X1" *]]\n', facts) == (
+        'foreach n [lsort [lmap x [get_cells -filter "ref_name == XNOR2X1" *] {get_full_name $x}]] { puts $n }\n')
+    facts = analyse_request("How many ports does the design have? Print the number.", "opensta", None)
+    assert facts.wants_count and counted_objects("puts [llength [all_inputs]]\n", facts) == "puts [llength [get_ports *]]\n"
+    assert not analyse_request("What is the period of clk? Print the number.", "opensta", None).wants_count
+    facts = analyse_request("What is the period of clk in picoseconds?", "opensta", None)
+    assert in_picoseconds("puts [get_property [get_clocks clk] period]\n", facts) == \
+        "puts [expr {[get_property [get_clocks clk] period] * 1000}]\n"
+    assert in_picoseconds("puts [get_property [get_clocks clk] period]\n",
+                          analyse_request("What is the period of clk?", "opensta", None)) is None
+    facts = analyse_request("Print VIOLATED if the setup WNS is negative, otherwise MET.", "opensta", None)
+    check = ("set s [sta::worst_slack -max]\nif {$s < 0} {\n  puts [format \"bad %.3f\" $s]\n} else {\n"
+             "  puts \"fine\"\n}\n")
+    assert verdict_lines(check, facts) == ("set s [sta::worst_slack -max]\nif {$s < 0} {\n  puts VIOLATED\n} else {\n"
+                                           "  puts MET\n}\n")
+
+
+@needs_sta
+def test_a_named_clock_a_collection_as_a_constraints_object_and_a_loops_names(demo_bench):
+    facts = analyse_request("tighten clk to a 1.6 ns period and report the worst setup path", "opensta",
+                            demo_bench.design)
+    assert [m.name for m in facts.mentions] == ["clk"]  # a plain clock name, with clock words
+    assert ("create_clock", "create_generated_clock") in facts.commands
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score("create_clock -name clk -period 1.6 [get_ports clk]\nreport_checks -path_delay max\n") > \
+        score("create_clock -name clk -period 1.6\nreport_checks -path_delay max\n")  # nobody asked for virtual
+    facts = analyse_request("Put a 0.05 load on every output and show the worst setup path to resp_valid in end "
+                            "format.", "opensta", demo_bench.design)
+    from copilot.generate.grounding import variants
+    out = variants("set_load -pin_load 0.08 [get_ports resp_valid]\nreport_checks -to [get_ports resp_valid]\n",
+                   facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
+    assert "set_load -pin_load 0.05 [all_outputs]\nreport_checks -to [get_ports resp_valid] -path_delay max " \
+           "-format end\n" in out
+    facts = analyse_request("For count[0] and count[1], print `PORT SLACK` with the worst setup slack of paths "
+                            "ending there, 2 decimals.", "opensta", demo_bench.design)
+    one = ("foreach pe [find_timing_paths -path_delay max -to [get_ports {count[0]}]] {\n"
+           "  puts [format \"%s %.2f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n}\n")
+    both = over_named_objects(one, facts)
+    assert both.startswith("foreach o {count[0] count[1]} {")  # a line per named port, no "each" said
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    assert score(both) > score(one)
+
+
+@needs_sta
+def test_a_swapped_constraint_in_a_proc_takes_the_procs_parameter(demo_bench):
+    from copilot.generate.assemble import swap_constraint
+    from copilot.generate.grounding import is_change
+
+    facts = analyse_request("Print the setup WNS for late derates of 1.0, 1.1 and 1.2 as `DERATE WNS`.", "opensta",
+                            demo_bench.design)
+    ranked = ["proc wns_at {period} {\n  create_clock -name clk -period $period [get_ports clk]\n"
+              "  return [sta::worst_slack -max]\n}\nforeach p {1.0 1.1 1.2} {\n  puts \"$p [wns_at $p]\"\n}\n",
+              "set_timing_derate -late 1.05\nreport_checks\n"]
+    swapped = swap_constraint(ranked, facts, lambda name: is_change(name, demo_bench.catalog, demo_bench.rules))
+    assert swapped and "  set_timing_derate -late $period\n" in swapped[0]
+
+
+def test_swept_values_print_as_the_request_wrote_them():
+    from copilot.generate.derive import values_as_given
+
+    facts = analyse_request("Sweep the clock uncertainty of clk over 0, 0.1 and 0.2 ns and print `U WNS` for each, "
+                            "with the worst setup slack in 3 decimals.", "opensta", None)
+    loop = "foreach p {0 0.1 0.2} {\n  puts [format \"%.1f %.3f\" $p [wns_at $p]]\n}\n"
+    assert values_as_given(loop, facts) == "foreach p {0 0.1 0.2} {\n  puts [format \"%s %.3f\" $p [wns_at $p]]\n}\n"
+    given = analyse_request("Sweep the clock uncertainty over 0, 0.1 and 0.2 ns and print `U WNS`, U with 1 decimal",
+                            "opensta", None)
+    assert values_as_given(loop, given) is None

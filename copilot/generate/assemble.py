@@ -137,7 +137,9 @@ def swap_constraint(ranked_scripts: list[str], facts: RequestFacts, changes: Cal
         setters = [u for u in tree.commands if u.nested and u.start >= 0 and changes(u.name)]
         if loop is None or not setters or any(u.name in group for u in setters):
             continue
-        donor = text[:value.start - use.start] + f"${loop.group(1)}" + text[value.end - use.start:]
+        # the value the replaced setter used (a proc's `$period`), else the loop's variable
+        var = next((w.text for w in setters[0].words if re.fullmatch(r"\$\w+", w.text)), f"${loop.group(1)}")
+        donor = text[:value.start - use.start] + var + text[value.end - use.start:]
         edits = [Edit(setters[0].start, setters[0].end, donor)]
         edits += [Edit(u.start, u.end, "") for u in setters[1:]]
         swapped = re.sub(r"\n[ \t]*\n", "\n", apply_edits(script, edits))

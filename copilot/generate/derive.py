@@ -14,7 +14,7 @@ from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
 from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD, over_named_collection, over_named_objects
-from copilot.generate.metrics import metric_side, metric_value, path_slack_value, without_frequency
+from copilot.generate.metrics import in_picoseconds, metric_side, metric_value, path_slack_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
@@ -416,6 +416,79 @@ def of_direction(script: str, facts: RequestFacts) -> str | None:
     return _ALL_PINS.sub(f'[get_pins -filter "direction == {facts.pin_direction}" */*]', script)
 
 
+# Every object of a kind, by the query the lexicon's "objects" rules name first.
+_EVERY = {"get_ports": "[get_ports *]", "get_cells": "[get_cells *]", "get_nets": "[get_nets *]",
+          "get_pins": "[get_pins */*]", "all_inputs": "[all_inputs]", "all_outputs": "[all_outputs]",
+          "all_registers": "[all_registers]", "all_clocks": "[all_clocks]", "get_lib_cells": "[get_lib_cells */*]"}
+_COUNTED = re.compile(r"puts \[llength (\[(\w+)(?: [^\[\]]*)?\])\]\n")
+
+
+_ONE_COUNT = re.compile(r"puts (?:\[format \"%[sd]\" )?\[llength (\[(?:[^\[\]]|\[[^\[\]]*\])*\])\]\]?\n?")
+
+
+def listed_not_counted(script: str, facts: RequestFacts) -> str | None:
+    """"List the XNOR2X1 instances, one per line": a copied count prints the names instead."""
+    m = _ONE_COUNT.fullmatch(script.strip() + "\n")
+    if facts.wants_count or m is None or not [t for t in facts.templates if t.implicit and t.slots == ["NAME"]]:
+        return None
+    names = f"[lmap x {m.group(1)} {{get_full_name $x}}]"
+    order = "lsort -decreasing" if facts.reverse_sorted else "lsort" if facts.wants_sorted else ""
+    return f"foreach n {f'[{order} {names}]' if order else names} {{ puts $n }}\n"
+
+
+_CHECK = re.compile(r"^([ \t]*)if (\{[^\n]*\}) \{\n[ \t]*puts [^\n]*\n[ \t]*\} else \{\n[ \t]*puts [^\n]*\n[ \t]*\}", re.M)
+
+
+def verdict_lines(script: str, facts: RequestFacts) -> str | None:
+    """"Print VIOLATED if ..., otherwise MET": a check's two printed lines are those words."""
+    m = _CHECK.search(script)
+    if not facts.verdict or m is None:
+        return None
+    yes, no = facts.verdict
+    pad = m.group(1)
+    check = f"{pad}if {m.group(2)} {{\n{pad}  puts {yes}\n{pad}}} else {{\n{pad}  puts {no}\n{pad}}}"
+    return script[:m.start()] + check + script[m.end():] if check != m.group(0) else None
+
+
+_LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
+_FORMAT = re.compile(r'\[format "([^"]*)" ([^\]\[]*(?:\[[^\]]*\][^\]\[]*)*)\]')
+_CONVERSION = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[a-z]")
+_ARG = re.compile(r"\[(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\]|[^\s\[\]]+")  # a format's arguments
+
+
+def values_as_given(script: str, facts: RequestFacts) -> str | None:
+    """"Sweep ... over 0, 0.1 and 0.2 and print `U WNS`": the swept values print as the
+    request wrote them (`%s`), unless it gives their decimals."""
+    swept = {var for var, items in _LIST_LOOP.findall(script) if items.split() in facts.number_lists}
+    temps = [t for t in facts.templates if t.slots and t.default_decimals is None]
+    if not swept or len(temps) != 1:
+        return None
+    asked = dict(temps[0].decimals)
+
+    def plain(m: re.Match) -> str:
+        spec, args = m.group(1), _ARG.findall(m.group(2))
+        convs = list(_CONVERSION.finditer(spec))
+        if len(convs) != len(args) or len(args) != len(temps[0].slots):
+            return m.group(0)
+        for conv, arg, slot in reversed(list(zip(convs, args, temps[0].slots))):
+            if arg.lstrip("$") in swept and conv.group(0).endswith("f") and slot not in asked:
+                spec = spec[:conv.start()] + "%s" + spec[conv.end():]
+        return f'[format "{spec}" {m.group(2)}]'
+    out = _FORMAT.sub(plain, script)
+    return out if out != script else None
+
+
+def counted_objects(script: str, facts: RequestFacts) -> str | None:
+    """"How many ports does the design have?": a copied count of inputs (a bare number, no
+    label) counts every port."""
+    group = next((g for g in facts.commands if g[0] in _EVERY), None)
+    m = _COUNTED.fullmatch(script.strip() + "\n")
+    if not facts.wants_count or group is None or m is None or m.group(2) in group \
+            or m.group(2) not in facts.unnamed_objects:
+        return None
+    return script[:m.start(1)] + _EVERY[group[0]] + script[m.end(1):]
+
+
 # Applied to every variant (they combine with the other adaptations); a script one of them
 # would still change does not yet say what the request asks, which coverage counts against it.
 DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins, summary_line, clock_scope,
@@ -423,4 +496,5 @@ DERIVATIONS = (whole_collection, mixed_objects, with_threshold, instance_of_pins
                path_values, slack_side, dict_threshold, share_column,
                rows_by_name, reverse_names, metric_side, metric_value,
                without_frequency, path_slack_value, over_named_objects, over_named_collection, of_lib_cell,
-               of_direction)
+               of_direction, counted_objects, listed_not_counted, in_picoseconds, verdict_lines,
+               values_as_given)

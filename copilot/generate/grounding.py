@@ -179,6 +179,17 @@ def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
     return any(m.times < 2 and _names(value, m) and _names(changed, m) for m in facts.mentions)
 
 
+_LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
+
+
+def _names_by_loop(use: CommandUse, spec, mention: Mention, listed: dict[str, list[str]]) -> bool:
+    """`-to [get_ports $o]` inside `foreach o {count[0] count[1]}` names each of them."""
+    i = _flag_at(use, spec, mention.role)
+    if i is None or i + 1 >= len(use.words):
+        return False
+    return any(f"${var}" in use.words[i + 1].text and mention.name in names for var, names in listed.items())
+
+
 def _names_object(use: CommandUse, spec, role: str, mention: Mention, facts: RequestFacts) -> bool:
     """The role's value names the object, and no design object the request does not name
     (an example's `-to {_325_/D ... _329_/D}` for "the slack at _329_/D" is not yet it)."""
@@ -312,8 +323,10 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
 def constraint_objects(script: str, facts: RequestFacts, changes) -> str | None:
     """"Constrain all resp_data[*] outputs ..., then show the path to resp_data[0]": a
     constraint that names the object the request gives a path role (copied, or substituted
-    by kind) names the one object of that kind the request gives no role instead."""
+    by kind) names the one object of that kind the request gives no role instead, or the
+    collection it names ("a load on every output, then the path to resp_valid")."""
     free = [m for m in facts.mentions if not m.role]
+    collection = next((g[0] for g in facts.commands if g[0] in ("all_outputs", "all_inputs")), None)
     edits: list[Edit] = []
     for use in parse_tcl(script).commands:
         if not changes(use.name) or use.name in facts.role_commands:
@@ -327,6 +340,8 @@ def constraint_objects(script: str, facts: RequestFacts, changes) -> str | None:
             other = [x for x in free if x.kind == kind]
             if roled and len(other) == 1:
                 edits.append(Edit(w.start, w.end, other[0].query()))
+            elif roled and not other and kind == "port" and collection:  # "a load on every output"
+                edits.append(Edit(w.start, w.end, f"[{collection}]"))
     return apply_edits(script, edits) if edits else None
 
 
@@ -513,6 +528,20 @@ def virtual_clock(script: str, facts: RequestFacts, catalog: Catalog) -> str | N
     return apply_edits(script, edits) if edits else None
 
 
+def _sourceless(use: CommandUse, catalog: Catalog) -> bool:
+    """A create_clock with no source objects (a virtual clock)."""
+    spec = catalog.get("create_clock")
+    if use.name != "create_clock" or spec is None:
+        return False
+    words, i = use.words, 0
+    while i < len(words):
+        flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
+        if flag is None:
+            return False  # an object
+        i += 2 if flag.takes_value else 1
+    return True
+
+
 def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
     """The script without the constraints nobody asked for; None when there are none."""
     tree = parse_tcl(script)
@@ -583,10 +612,12 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     changed = _changed_words(tree, catalog, rules)
     words = facts.said
     timing = bool(words & TIMING_WORDS)
+    listed = {var: items.split() for var, items in _LIST_LOOP.findall(script)}  # foreach o {a b}
     for m in facts.mentions:
         # A role guessed from a port's direction says nothing when the request is not about timing.
         if m.role and (m.stated or timing) and any(
-                m.role in s.flags and _names_object(u, s, m.role, m, facts) for u, s in reads):
+                m.role in s.flags and (_names_object(u, s, m.role, m, facts) or _names_by_loop(u, s, m, listed))
+                for u, s in reads):
             score += -0.5 if _constraint_only(m.name, facts, changed) else 1.0
         if m.name.replace("[*]", "") in script:
             score += 0.5
@@ -616,12 +647,14 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score -= 0.5 * min(3, len(_unrequested_objects(script, facts)))
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
+    if not facts.wants_virtual and any(_sourceless(u, catalog) for u in tree.commands):
+        score -= 1.0  # and a clock nobody asked to be virtual has them
     if facts.wants_count:
         score += 1.0 if _counts(script) else -1.0
         if not facts.wants_each and _prints_in_loop(tree):
             score -= 1.0  # "how many ...": one number, not a line per object
         if not facts.wants_each and facts.commands:  # and not also a count of other objects
-            score -= 0.5 * len(used & facts.unnamed_objects)
+            score -= 0.5 * len(set(re.findall(r"\[llength \[(\w+)", script)) & facts.unnamed_objects)
     if facts.pin_direction and re.search(rf"direction\s*==\s*\"?{facts.pin_direction}\b", script):
         score += 0.5  # "pins whose direction is output", said in the script's own terms
     if facts.wants_sorted:

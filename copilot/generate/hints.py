@@ -82,6 +82,7 @@ class RequestFacts:
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
     design_objects: frozenset[str] = frozenset()  # the design's cells, nets, pins and ports (not clocks)
     pin_direction: str = ""  # "the output pins of all instances": "output"
+    verdict: tuple[str, ...] = ()  # "print VIOLATED if ..., otherwise MET": ("VIOLATED", "MET")
 
     @property
     def wants_print(self) -> bool:
@@ -183,6 +184,9 @@ def _right_after_a_role(before: str, after: list[str]) -> bool:
     return bool(words) and words[-1] in _ROLE_WORDS and not (after and after[0] in _NOT_AN_OBJECT_NEXT)
 
 
+_CLOCK_WORDS = re.compile(r"\b(period|clocks?|uncertainty|latency|skew|waveform|frequency)\b", re.I)
+
+
 def _listed_with_an_object(text: str, m: re.Match, design: DesignFacts | None) -> bool:
     """"each of busy and resp_valid": a plain word listed next to a name of the design."""
     after = re.match(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)([\w\[\]/*]+)", text[m.end():])
@@ -265,7 +269,8 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
         after = [w.strip(",.;:?!()") for w in text[m.end():m.end() + 20].lower().split()]
         if token.isalpha() and not (_NOUNS.search(" ".join(before.split(" ")[-2:]))
                                     or (after and _NOUNS.match(after[0])) or _right_after_a_role(before, after)
-                                    or _listed_with_an_object(text, m, design)):
+                                    or _listed_with_an_object(text, m, design)
+                                    or (design is not None and token in design.clocks and _CLOCK_WORDS.search(text))):
             continue
         found = _kind_of(token, design, before.split(" ")[-1] if before else "")
         if found is None:
@@ -386,6 +391,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
                                   for c in rule["commands"] if c not in named),
         number_lists=number_lists(text),
         design_objects=_objects(design),
+        verdict=next((m.groups() for m in re.finditer(lexicon.get("verdict", r"$^"), text)), ()),
         pin_direction=next((g for m in re.finditer(lexicon.get("pin_direction", r"$^"), lowered)
                             for g in m.groups() if g), ""))
 

@@ -171,7 +171,7 @@ def over_named_objects(script: str, facts) -> str | None:
     """"For each of count[0], count[1], count[2] and count[3], print `PORT SLACK`": a printing
     script about one of the objects the request names runs once per object, in the request's
     order (`foreach o {count[0] count[1] ...} { ... $o ... }`)."""
-    if not (facts.wants_print and facts.wants_each) or "puts" not in script or "$o" in script \
+    if not (facts.wants_print and _per_object(facts)) or "puts" not in script or "$o" in script \
             or re.search(r"^\s*foreach \w+ \{", script, re.M):  # already a loop over a list
         return None
     for kind in {m.kind for m in facts.mentions}:
@@ -184,6 +184,13 @@ def over_named_objects(script: str, facts) -> str | None:
         inner = "\n".join("  " + line if line.strip() else line for line in body.splitlines())
         return _named_first(f"foreach o {{{' '.join(names)}}} {{\n{inner}\n}}\n", facts.templates)
     return None
+
+
+def _per_object(facts) -> bool:
+    """A line per object: "for each ...", or a requested line that starts with an object
+    (`PORT SLACK` for "count[0] and count[1]")."""
+    return facts.wants_each or any(not t.implicit and len(t.slots) >= 2 and not NUMERIC.search(t.slots[0].lower())
+                                   for t in facts.templates)
 
 
 def _named_first(script: str, temps) -> str:
@@ -208,7 +215,7 @@ def over_named_collection(script: str, facts) -> str | None:
     """"For each of busy and resp_valid, print `PORT SLACK`": a walk over every output port
     walks the ports the request names, in its order."""
     m = _WHOLE_COLLECTION.search(script)
-    if not (facts.wants_print and facts.wants_each) or m is None:
+    if not (facts.wants_print and _per_object(facts)) or m is None:
         return None
     kind = _KIND_OF.get(m.group(2), m.group(2)[4:].split("s ")[0])
     names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]

@@ -19,8 +19,10 @@ _METRIC_REPORT = re.compile(r"^report_(wns|tns|worst_slack)((?:\s+-digits\s+\d+)
 # example's "percent of cells" or "frequency in MHz" adapted to "the number" / "the period"
 # keeps its conversion otherwise.
 FREQUENCY_WORDS = r"freq|mhz|ghz|hz"
+PICO_WORDS = r"picosec|\bps\b"
 UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
-                (r"\b1000(\.0*)?\s*/", FREQUENCY_WORDS))
+                (r"\b1000(\.0*)?\s*/", FREQUENCY_WORDS),
+                (r"\*\s*1000\b", PICO_WORDS))
 _PER_THOUSAND = re.compile(r"\[expr \{1000(?:\.0*)? / (\$\w+|\[(?:[^\[\]]|\[[^\[\]]*\])*\])\}\]")
 _FUNCTION = {"wns": "sta::worst_slack", "worst_slack": "sta::worst_slack", "tns": "sta::total_negative_slack"}
 
@@ -82,4 +84,16 @@ def without_frequency(script: str, facts: RequestFacts) -> str | None:
     if re.search(FREQUENCY_WORDS, " ".join(facts.said)):
         return None
     out = _PER_THOUSAND.sub(lambda m: m.group(1), script)
+    return out if out != script else None
+
+
+_TIME_VALUE = re.compile(r"\[(?:get_property (?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])* (?:period|slack|arrival|required)"
+                         r"|sta::(?:worst_slack|total_negative_slack)(?: -m(?:in|ax))?)\]")
+
+
+def in_picoseconds(script: str, facts: RequestFacts) -> str | None:
+    """"The period of clk in picoseconds": the tool's nanoseconds printed times 1000."""
+    if not re.search(PICO_WORDS, " ".join(facts.said)) or re.search(UNIT_CHANGES[2][0], script):
+        return None
+    out = _TIME_VALUE.sub(lambda m: f"[expr {{{m.group(0)} * 1000}}]", script)
     return out if out != script else None

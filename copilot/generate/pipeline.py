@@ -233,11 +233,12 @@ class Generator:
         ranked = sorted(pool, reverse=True)
         changing = [c for c in ranked if modifies(c.script, catalog, rules)][:3]
         reading = [c for c in ranked if not modifies(c.script, catalog, rules)][:3]
-        for group in facts.commands:  # and the best reader of each command the request names
-            best = next((c for c in ranked
-                         if any(re.search(rf"(?<![\w:]){re.escape(g)}(?![\w])", c.script) for g in group)), None)
-            if best is not None and best not in reading:
-                reading.append(best)
+        for group in facts.commands:  # and the best reader (and changer) of each command the request names
+            uses = [c for c in ranked if any(re.search(rf"(?<![\w:]){re.escape(g)}(?![\w])", c.script) for g in group)]
+            changer = next((c for c in uses if modifies(c.script, catalog, rules)), None)
+            for kind, best in ((reading, uses[0] if uses else None), (changing, changer)):
+                if best is not None and best not in kind:
+                    kind.append(best)
         changes = partial(is_change, catalog=catalog, rules=rules)
         scripts = [self._well_formed_part(c.script) for c in ranked] + \
             self._using_named_constraints(named_constraints(facts, changes))
