@@ -147,9 +147,9 @@ def test_assembled_reports_come_from_any_candidate_and_printed_lines_beat_free_r
     facts = analyse_request("sweep a late derate over 1.0 and 1.1 and print `derate D wns W`", "opensta",
                             demo_bench.design)
     sweep = "foreach v {1.0 1.1} {\n  set_timing_derate -late $v\n  %s\n}\n"
-    good = sweep % 'puts [format "derate %.2f wns %.3f" $v [sta::worst_slack -max]]'
-    hides = sweep % 'puts [format "derate %.2f wns %.3f" [sta::worst_slack -max] [sta::worst_slack -min]]'
-    chatty = sweep % 'report_wns\n  puts [format "derate %.2f wns %.3f" $v [sta::worst_slack -max]]'
+    good = sweep % 'puts [format "derate %s wns %.3f" $v [sta::worst_slack -max]]'  # the values as written
+    hides = sweep % 'puts [format "derate %s wns %.3f" [sta::worst_slack -max] [sta::worst_slack -min]]'
+    chatty = sweep % 'report_wns\n  puts [format "derate %s wns %.3f" $v [sta::worst_slack -max]]'
     score = {s: coverage(s, facts, demo_bench.catalog, demo_bench.rules) for s in (good, hides, chatty)}
     assert score[good] > score[hides] and score[good] > score[chatty]
 

@@ -459,7 +459,7 @@ _ARG = re.compile(r"\[(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\]|[^\s\[\]]+") 
 def values_as_given(script: str, facts: RequestFacts) -> str | None:
     """"Sweep ... over 0, 0.1 and 0.2 and print `U WNS`": the swept values print as the
     request wrote them (`%s`), unless it gives their decimals."""
-    swept = {var for var, items in _LIST_LOOP.findall(script) if items.split() in facts.number_lists}
+    swept = {var: items.split() for var, items in _LIST_LOOP.findall(script) if items.split() in facts.number_lists}
     temps = [t for t in facts.templates if t.slots and t.default_decimals is None]
     if not swept or len(temps) != 1:
         return None
@@ -471,7 +471,9 @@ def values_as_given(script: str, facts: RequestFacts) -> str | None:
         if len(convs) != len(args) or len(args) != len(temps[0].slots):
             return m.group(0)
         for conv, arg, slot in reversed(list(zip(convs, args, temps[0].slots))):
-            if arg.lstrip("$") in swept and conv.group(0).endswith("f") and slot not in asked:
+            values = swept.get(arg.lstrip("$"), [])
+            if values and conv.group(0).endswith("f") and slot not in asked and \
+                    any(conv.group(0) % float(v) != v for v in values):  # (2.5 as %.1f is as written)
                 spec = spec[:conv.start()] + "%s" + spec[conv.end():]
         return f'[format "{spec}" {m.group(2)}]'
     out = _FORMAT.sub(plain, script)
