@@ -119,7 +119,7 @@ def test_a_summary_line_goes_after_the_loop_it_summarises():
 
 @needs_sta
 def test_every_output_port_loops_over_all_outputs_and_loop_objects_are_kept(demo_bench):
-    from copilot.generate.derive import whole_collection
+    from copilot.generate.selection import whole_collection
     from copilot.generate.grounding import apply_hints
 
     facts = analyse_request("For every output port, sorted by name, print `PORT SLACK` with the slack of the "
@@ -134,7 +134,7 @@ def test_every_output_port_loops_over_all_outputs_and_loop_objects_are_kept(demo
 
 @needs_sta
 def test_assembled_reports_come_from_any_candidate_and_printed_lines_beat_free_reports(demo_bench):
-    from copilot.generate.grounding import coverage
+    from copilot.generate.ranking import coverage
 
     facts = analyse_request("redefine clk on port clk at 1.9 ns, declare rst_n paths false, then report "
                             "the 3 worst setup endpoints in end format", "opensta", demo_bench.design)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from conftest import needs_sta
 from copilot.generate.derive import (created_clock_refs, measured_sweep, reverse_names, rows_then_count,
                                      without_start)
-from copilot.generate.grounding import constraint_objects, coverage, is_change
+from copilot.generate.grounding import constraint_objects, is_change
+from copilot.generate.ranking import coverage
 from copilot.generate.hints import analyse_request
 from copilot.generate.metrics import metric_side, metric_value, without_frequency
 from copilot.generate.printing import reshape
@@ -199,7 +200,7 @@ def test_slack_below_a_number_is_that_slack_max_and_below_zero_is_zero():
 
 
 def test_unit_changes_nobody_asked_for_cost_and_worse_than_is_slack_max(demo_bench):
-    from copilot.generate.grounding import coverage
+    from copilot.generate.ranking import coverage
     from copilot.generate.hints import analyse_request
 
     facts = analyse_request("Print the number of flip-flops (register cells) in the design.", "opensta",
@@ -218,7 +219,7 @@ def test_unit_changes_nobody_asked_for_cost_and_worse_than_is_slack_max(demo_ben
 
 
 def test_a_sweep_over_the_requests_own_values_ranks_first(demo_bench):
-    from copilot.generate.grounding import coverage
+    from copilot.generate.ranking import coverage
     from copilot.generate.hints import analyse_request
 
     facts = analyse_request("Try clock periods 2.5 and 3.0 ns on port clk and print `P WNS` per step",
@@ -230,7 +231,7 @@ def test_a_sweep_over_the_requests_own_values_ranks_first(demo_bench):
 
 
 def test_print_asks_for_a_printed_value_and_a_guessed_role_needs_timing_words(demo_bench):
-    from copilot.generate.grounding import coverage
+    from copilot.generate.ranking import coverage
     from copilot.generate.hints import analyse_request
 
     facts = analyse_request("Print the direction of port rst_n.", "opensta", demo_bench.design)

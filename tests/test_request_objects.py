@@ -6,7 +6,8 @@ from functools import partial
 
 from conftest import needs_sta
 from copilot.generate.edits import Edit, apply_edits
-from copilot.generate.grounding import coverage, substitute, variants
+from copilot.generate.grounding import substitute, variants
+from copilot.generate.ranking import coverage
 from copilot.generate.hints import analyse_request
 from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
 

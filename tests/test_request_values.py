@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import partial
 
 from conftest import needs_sta
-from copilot.generate.derive import of_direction, of_lib_cell
-from copilot.generate.grounding import apply_hints, coverage
+from copilot.generate.selection import of_direction, of_lib_cell
+from copilot.generate.grounding import apply_hints
+from copilot.generate.ranking import coverage
 from copilot.generate.hints import analyse_request
 from copilot.generate.loops import over_named_collection, over_named_objects
 from copilot.generate.metrics import path_slack_value
@@ -83,7 +84,8 @@ def test_a_count_narrows_to_the_library_cell_even_when_its_line_names_it(demo_be
 
 
 def test_listing_counting_verdicts_and_units_follow_the_wording():
-    from copilot.generate.derive import counted_objects, listed_not_counted, verdict_lines
+    from copilot.generate.derive import verdict_lines
+    from copilot.generate.selection import counted_objects, listed_not_counted
     from copilot.generate.metrics import in_picoseconds
 
     facts = analyse_request("List the XNOR2X1 instances, sorted, one per line.", "opensta", None)

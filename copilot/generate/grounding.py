@@ -1,5 +1,6 @@
 """Adapt a candidate script to the request: apply implied flags, name the request's objects
-and numbers, drop flags nobody asked for; and score how well a script covers the request.
+and numbers, drop flags nobody asked for (scoring how well a script covers the request is
+`ranking.py`).
 
 A small base model copies the nearest example well but rarely changes its details; these
 edits are checked against the tool's catalog (a flag is only set on a command that has it)
@@ -17,10 +18,8 @@ from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl, script_bytes
 from copilot.generate.derive import DERIVATIONS, sorted_dict
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
-from copilot.generate.loops import (SWEEP_HEAD, every_path, first_rows, init_accumulators, sorted_loop, sweep_loop,
-                                    sweep_values)
-from copilot.generate.metrics import UNIT_CHANGES
-from copilot.generate.printing import conformity, printed_lines, reshape, with_loop_value
+from copilot.generate.loops import every_path, first_rows, init_accumulators, sorted_loop, sweep_loop, sweep_values
+from copilot.generate.printing import reshape, with_loop_value
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
@@ -37,7 +36,7 @@ def _kind(name: str, catalog: Catalog, rules: dict) -> str:
     return kind if kind != "unknown" else (spec.kind if spec else "")
 
 
-def _is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
+def is_read(use: CommandUse, catalog: Catalog, rules: dict) -> bool:
     return _kind(use.name, catalog, rules) == "read"
 
 
@@ -46,7 +45,7 @@ def is_change(name: str, catalog: Catalog, rules: dict) -> bool:
     return _kind(name, catalog, rules) == "modify"
 
 
-def _flag_at(use: CommandUse, spec, flag: str) -> int | None:
+def flag_at(use: CommandUse, spec, flag: str) -> int | None:
     for i, w in enumerate(use.words):
         if w.literal and w.text.startswith("-"):
             found, _ = spec.match_flag(w.text)
@@ -58,7 +57,7 @@ def _flag_at(use: CommandUse, spec, flag: str) -> int | None:
 def _set_flag(use: CommandUse, spec, flag: str, value: str) -> list[Edit]:
     """Edits that make `flag value` (or a bare boolean flag) present on the command."""
     fspec = spec.flags[flag]
-    i = _flag_at(use, spec, flag)
+    i = flag_at(use, spec, flag)
     if i is None:
         words = use.words
         at = next((w.start for w in words if w.literal and w.text in (">", ">>")), None)
@@ -73,7 +72,7 @@ def _set_flag(use: CommandUse, spec, flag: str, value: str) -> list[Edit]:
 
 
 def _remove_flag(script_bytes: bytes, use: CommandUse, spec, flag: str) -> list[Edit]:
-    i = _flag_at(use, spec, flag)
+    i = flag_at(use, spec, flag)
     if i is None:
         return []
     last = use.words[i + 1] if spec.flags[flag].takes_value and i + 1 < len(use.words) else use.words[i]
@@ -85,7 +84,7 @@ def _remove_flag(script_bytes: bytes, use: CommandUse, spec, flag: str) -> list[
 
 def _per_object(use: CommandUse, spec, flag: str) -> bool:
     """A role flag whose value is a loop's object (`-to $p`): the script's own, never copied."""
-    i = _flag_at(use, spec, flag)
+    i = flag_at(use, spec, flag)
     return flag in ROLE_FLAGS and i is not None and i + 1 < len(use.words) and \
         use.words[i + 1].text.startswith("$")
 
@@ -110,12 +109,12 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     ranked = [m for m in reversed(facts.mentions) if not m.stated] + [m for m in reversed(facts.mentions) if m.stated]
     roles = {moved.get(m.role, m.role): m for m in ranked if m.role}
     wanted = {h.flag for h in facts.hints if not h.replaces} | set(roles)
-    changed = _changed_words(tree, catalog, rules)
+    changed = changed_words(tree, catalog, rules)
     for use in tree.commands:
         spec = catalog.get(use.name)
         if spec is None or not spec.flags:
             continue
-        reads = _is_read(use, catalog, rules)
+        reads = is_read(use, catalog, rules)
         if not reads and use.name not in facts.role_commands:
             hints = [h for h in facts.hints if use.name in h.only]
         else:
@@ -138,15 +137,15 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
             for role, mention in roles.items():
                 if reads and mention.times < 2 and _names(changed, mention):
                     continue  # named once, for the constraint ("false path from rst_n"): not the report
-                if role in spec.flags and not _names_object(use, spec, role, mention, facts):
+                if role in spec.flags and not names_object(use, spec, role, mention, facts):
                     edits += _set_flag(use, spec, role, mention.query())
                     if replaced.get(role) in spec.flags:
                         edits += _remove_flag(data, use, spec, replaced[role])
         if prune and reads:  # a report copying the constraint's object ("false path from rst_n")
             for flag in ROLE_FLAGS:
-                i = _flag_at(use, spec, flag) if flag in spec.flags and not spec.flags[flag].required else None
+                i = flag_at(use, spec, flag) if flag in spec.flags and not spec.flags[flag].required else None
                 if i is not None and i + 1 < len(use.words) and \
-                        _constraint_only(use.words[i + 1].text, facts, changed):
+                        constraint_only(use.words[i + 1].text, facts, changed):
                     edits += _remove_flag(data, use, spec, flag)
         if prune:
             prunable = facts.prune if reads else \
@@ -159,7 +158,7 @@ def apply_hints(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,
     return apply_edits(script, edits) if edits else script
 
 
-def _changed_words(tree, catalog: Catalog, rules: dict) -> str:
+def changed_words(tree, catalog: Catalog, rules: dict) -> str:
     """The words of the script's top-level commands that change the design."""
     return " ".join(w.text for u in tree.commands
                     if not u.nested and is_change(u.name, catalog, rules) for w in u.words)
@@ -174,30 +173,30 @@ def _names(text: str, mention: Mention) -> bool:
     return bool(re.search(rf"{re.escape(base)}(?!\[\d)", text))
 
 
-def _constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
+def constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
     """The value names an object the request mentions once, for the script's constraint."""
     return any(m.times < 2 and _names(value, m) and _names(changed, m) for m in facts.mentions)
 
 
-_LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
+LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
 
 
-def _names_by_loop(use: CommandUse, spec, mention: Mention, listed: dict[str, list[str]]) -> bool:
+def names_by_loop(use: CommandUse, spec, mention: Mention, listed: dict[str, list[str]]) -> bool:
     """`-to [get_ports $o]` inside `foreach o {count[0] count[1]}` names each of them."""
-    i = _flag_at(use, spec, mention.role)
+    i = flag_at(use, spec, mention.role)
     if i is None or i + 1 >= len(use.words):
         return False
     return any(f"${var}" in use.words[i + 1].text and mention.name in names for var, names in listed.items())
 
 
-def _names_object(use: CommandUse, spec, role: str, mention: Mention, facts: RequestFacts) -> bool:
+def names_object(use: CommandUse, spec, role: str, mention: Mention, facts: RequestFacts) -> bool:
     """The role's value names the object, and no design object the request does not name
     (an example's `-to {_325_/D ... _329_/D}` for "the slack at _329_/D" is not yet it)."""
-    i = _flag_at(use, spec, role)
+    i = flag_at(use, spec, role)
     if i is None or i + 1 >= len(use.words):
         return False
     value = use.words[i + 1].text
-    return _names(value, mention) and not _unrequested_objects(value, facts)
+    return _names(value, mention) and not unrequested_objects(value, facts)
 
 
 def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
@@ -441,9 +440,9 @@ def idioms(script: str, facts: RequestFacts) -> list[str]:
         out.append(ordered)
     if (swept := sweep_values(script, facts.number_lists)) is not None:
         out.append(swept)
-    if _many_paths(facts) and (looped := every_path(script)) is not None:
+    if many_paths(facts) and (looped := every_path(script)) is not None:
         out.append(looped)
-    if (n := _worst_n(facts)) and (first := first_rows(script, n)) is not None:
+    if (n := worst_n(facts)) and (first := first_rows(script, n)) is not None:
         out.append(first)
     return out
 
@@ -454,12 +453,12 @@ def _path_counts(facts: RequestFacts) -> list[int]:
             if h.flag in ("-group_count", "-endpoint_count") and h.value.isdigit()]
 
 
-def _worst_n(facts: RequestFacts) -> int:
+def worst_n(facts: RequestFacts) -> int:
     """N of "the 5 worst" / "top 5" (the first count hint's value), else 0."""
     return next(iter(_path_counts(facts)), 0)
 
 
-def _many_paths(facts: RequestFacts) -> bool:
+def many_paths(facts: RequestFacts) -> bool:
     """The request asks for several paths ("the 5 worst setup paths")."""
     return any(n > 1 for n in _path_counts(facts))
 
@@ -467,7 +466,7 @@ def _many_paths(facts: RequestFacts) -> bool:
 _UNDO = re.compile(r"^(unset_|remove_|reset_)")
 
 
-def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[CommandUse]:
+def extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[CommandUse]:
     """Top-level commands the request did not ask for: undoing commands (unset_*, remove_*,
     reset_*), constraints of a purpose the lexicon knows but the request does not name (a
     copied set_input_delay when it asks for a clock), and repeats of a constraint on the same
@@ -485,7 +484,7 @@ def _extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rul
     for use in tree.commands:
         if use.nested or use.start < 0:
             continue
-        if _is_read(use, catalog, rules):
+        if is_read(use, catalog, rules):
             seen = {}  # set, report, set again, report again: a sweep, not a repeat
             continue
         if (_UNDO.match(use.name) and not facts.wants_undo) or (named and use.name in facts.unnamed):
@@ -528,24 +527,10 @@ def virtual_clock(script: str, facts: RequestFacts, catalog: Catalog) -> str | N
     return apply_edits(script, edits) if edits else None
 
 
-def _sourceless(use: CommandUse, catalog: Catalog) -> bool:
-    """A create_clock with no source objects (a virtual clock)."""
-    spec = catalog.get("create_clock")
-    if use.name != "create_clock" or spec is None:
-        return False
-    words, i = use.words, 0
-    while i < len(words):
-        flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
-        if flag is None:
-            return False  # an object
-        i += 2 if flag.takes_value else 1
-    return True
-
-
 def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:
     """The script without the constraints nobody asked for; None when there are none."""
     tree = parse_tcl(script)
-    extra = _extra_constraints(tree, facts, catalog, rules)
+    extra = extra_constraints(tree, facts, catalog, rules)
     if not extra:
         return None
     data = script_bytes(script)
@@ -553,200 +538,16 @@ def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str
     return out if out.strip() else None
 
 
-def _has_value(use: CommandUse, spec, hint: Hint) -> bool:
-    i = _flag_at(use, spec, hint.flag)
-    if i is None:
-        return False
-    if not spec.flags[hint.flag].takes_value:
-        return True
-    if i + 1 >= len(use.words):
-        return False
-    value = use.words[i + 1].text
-    return hint.value in value.split() if hint.list_value else value.strip("{}") == hint.value
-
-
 def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
     return any(is_change(use.name, catalog, rules) for use in parse_tcl(script).commands)
 
 
-def _counts(script: str) -> bool:
-    """The script counts something: `llength` of a list, or `incr` in a loop."""
-    return "llength" in script or bool(re.search(r"\bincr\b", script))
-
-
-# Words of a request that steps through values it does not list ("1.8 to 2.4 in 0.1 steps").
-SEARCH_WORDS = frozenset({"step", "steps", "range", "between", "until", "smallest", "largest", "minimum",
-                          "maximum", "search", "bisect", "bisection", "sweep", "try", "trying"})
-
-
-# Words of a request about timing paths; without one, a port's guessed path role does not count.
-TIMING_WORDS = frozenset({"path", "paths", "slack", "slacks", "arrival", "required", "timing", "delay",
-                          "startpoint", "endpoint", "setup", "hold", "violating", "violations", "worst"})
-
-
-def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> float:
-    """How well a script expresses the request: satisfied hints minus unexpressible ones,
-    flags nobody asked for, and changes to the design nobody asked for (or missing ones)."""
-    tree = parse_tcl(script)
-    reads = [(u, catalog.get(u.name)) for u in tree.commands if _is_read(u, catalog, rules)]
-    reads = [(u, s) for u, s in reads if s is not None and s.flags]
-    score = 0.0
-    if modifies(script, catalog, rules) != facts.wants_change:
-        score -= 3.0
-    score -= 1.0 * len(_extra_constraints(tree, facts, catalog, rules))
-    every = [(u, s) for u in tree.commands if (s := catalog.get(u.name)) is not None]
-    used = {u.name.lstrip(":") for u in tree.commands}
-    # The tool's own function for a metric the request names (sta::total_negative_slack)
-    # takes no path flags: the request's path wording is in it, not missing.
-    metric = any(not s.flags and u.name.lstrip(":") in group for group in facts.commands
-                 for u, s in every)
-    for hint in facts.hints:
-        pool = [(u, s) for u, s in every if u.name in hint.only] if hint.only else reads
-        holders = [(u, s) for u, s in pool if hint.flag in s.flags]
-        if not holders and hint.decimals and re.search(rf"%\.{hint.value}f", script):
-            score += 1.0  # "with 3 decimals" for a printed value: `%.3f`, not a report's -digits
-        elif not holders:
-            score -= 0.0 if metric and not hint.only and not reads else 1.0
-        elif any(_has_value(u, s, hint) for u, s in holders):
-            score += 1.0
-    changed = _changed_words(tree, catalog, rules)
-    words = facts.said
-    timing = bool(words & TIMING_WORDS)
-    listed = {var: items.split() for var, items in _LIST_LOOP.findall(script)}  # foreach o {a b}
-    for m in facts.mentions:
-        # A role guessed from a port's direction says nothing when the request is not about timing.
-        if m.role and (m.stated or timing) and any(
-                m.role in s.flags and (_names_object(u, s, m.role, m, facts) or _names_by_loop(u, s, m, listed))
-                for u, s in reads):
-            score += -0.5 if _constraint_only(m.name, facts, changed) else 1.0
-        if m.name.replace("[*]", "") in script:
-            score += 0.5
-    for number in facts.numbers:
-        if has_number(script, number):
-            score += 0.5
-    for group in facts.commands:
-        score += 1.5 if used & set(group) else -1.5
-    score += _report_order(tree, facts)
-    if not facts.wants_print and "print" in words and "puts" in used:
-        score += 0.5  # "print the direction of ...": a value printed, not a report about the object
-    if facts.wants_print:
-        score += 1.0 if "puts" in used else -2.0
-        score -= 0.5 * len(_free_reports(tree))  # their text is not the requested lines
-        if facts.number_lists and _sweep_hides_value(script):
-            score -= 0.5  # a sweep that prints its lines without the swept value
-        strings = " ".join(w.text for u in tree.commands if u.name in ("puts", "format") for w in u.words)
-        for word in facts.printed:
-            score += 0.5 if word in strings else -0.5
-    swept = [m.group(2).split() for m in SWEEP_HEAD.finditer(script)]
-    if facts.number_lists:  # a sweep over values the request does not list
-        score -= 0.5 * sum(values not in facts.number_lists for values in swept)
-    elif not words & SEARCH_WORDS:  # or a sweep where the request gives one value, not a range
-        score -= 0.5 * sum(not set(values) <= set(facts.numbers) for values in swept)
-    score += conformity(script, facts.templates)
-    score -= 0.5 * _repeated_prints(tree)
-    score -= 0.5 * min(3, len(_unrequested_objects(script, facts)))
-    if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
-        score -= 1.0  # a virtual clock has no source objects
-    if not facts.wants_virtual and any(_sourceless(u, catalog) for u in tree.commands):
-        score -= 1.0  # and a clock nobody asked to be virtual has them
-    if facts.wants_count:
-        score += 1.0 if _counts(script) else -1.0
-        if not facts.wants_each and _prints_in_loop(tree):
-            score -= 1.0  # "how many ...": one number, not a line per object
-        if not facts.wants_each and facts.commands:  # and not also a count of other objects
-            score -= 0.5 * len(set(re.findall(r"\[llength \[(\w+)", script)) & facts.unnamed_objects)
-    if facts.pin_direction and re.search(rf"direction\s*==\s*\"?{facts.pin_direction}\b", script):
-        score += 0.5  # "pins whose direction is output", said in the script's own terms
-    if facts.wants_sorted:
-        score += 1.0 if "lsort" in script or "sort_by" in script else -1.0
-    said = " ".join(words)
-    for arithmetic, wording in UNIT_CHANGES:  # a copied example's percent or MHz, not asked for
-        if re.search(arithmetic, script) and not re.search(wording, said):
-            score -= 1.0
-    if _many_paths(facts) and "[lindex [find_timing_paths" in script:
-        score -= 0.5  # only the first of the paths asked for
-    # A comparison with another threshold, pin names where instances are asked for...
-    score -= 0.5 * sum(derive(script, facts) is not None for derive in DERIVATIONS)
-    if _worst_n(facts) and re.search(r"\[lrange \[lsort\b", script):
-        score += 0.5  # "the 5 worst" of a sorted table
-    wanted = {h.flag for h in facts.hints} | {m.role for m in facts.mentions}
-    changing = [(u, s) for u, s in every if is_change(u.name, catalog, rules)]
-    # flags nobody asked for: a report's, and a copied constraint's -clock_fall, -add_delay...
-    for uses, unwanted in ((reads, facts.prune), (changing, facts.constraint_prune)):
-        for u, s in uses:
-            for flag in unwanted:
-                if flag in s.flags and flag not in wanted and _flag_at(u, s, flag) is not None:
-                    score -= 0.5
-    return score
-
-
-def _unrequested_objects(script: str, facts: RequestFacts) -> set[str]:
+def unrequested_objects(script: str, facts: RequestFacts) -> set[str]:
     """Design objects the script names that the request does not: an example's `_280_ ... _285_`
     copied into a script about every instance."""
     named = {m.group(0) for m in _NAME_IN_TEXT.finditer(script)} & facts.design_objects
     patterns = [re.compile(re.escape(m.name).replace(r"\*", ".*") + r"(/.*)?$") for m in facts.mentions]
     return {n for n in named if n not in facts.words and not any(p.match(n) for p in patterns)}
-
-
-def _sweep_hides_value(script: str) -> bool:
-    m = SWEEP_HEAD.search(script)
-    if m is None:
-        return False
-    inside = [p for p in printed_lines(script) if p.start > m.end()]
-    return bool(inside) and not any(f"${m.group(1)}" in v for p in inside for v in p.values)
-
-
-def _free_reports(tree: TclTree) -> list[CommandUse]:
-    """report_* commands whose text goes to the output (not captured into a variable)."""
-    captured = [u for u in tree.commands if u.name == "with_output_to_variable" and u.start >= 0]
-    return [u for u in tree.commands if u.name.startswith("report_")
-            and not any(c.start < u.start < c.end for c in captured)]
-
-
-def _loops(tree: TclTree) -> list[CommandUse]:
-    return [u for u in tree.commands if u.name in ("foreach", "for", "while") and u.start >= 0]
-
-
-def _repeated_prints(tree: TclTree) -> int:
-    """Print statements a loop step runs twice, word for word (a copied "with and without"
-    line): the same value printed twice per step is not what a sweep asks for."""
-    extra = 0
-    for loop in _loops(tree):
-        lines = [tree.span(u.start, u.end) for u in tree.commands
-                 if u.name == "puts" and loop.start < u.start < loop.end]
-        extra += len(lines) - len(set(lines))
-    return extra
-
-
-def _prints_in_loop(tree: TclTree) -> bool:
-    loops = _loops(tree)
-    return any(u.name == "puts" and any(loop.start < u.start < loop.end for loop in loops)
-               for u in tree.commands)
-
-
-def _report_order(tree, facts: RequestFacts) -> float:
-    """-0.5 for each top-level report of a purpose the request does not name (a copied
-    `report_worst_slack` when it asks for TNS and WNS), and for the named commands out of the
-    request's order ("TNS then WNS")."""
-    if not facts.commands:
-        return 0.0
-    top = [u.name for u in tree.commands if not u.nested]
-    score = -0.5 * sum(1 for name in top if name.startswith("report_") and name in facts.unnamed)
-    # and the tool's metric functions, wherever they are (`puts [... [sta::total_negative_slack]]`)
-    score -= 0.5 * len({u.name for u in tree.commands if u.name.startswith("sta::") and u.name in facts.unnamed})
-    firsts = [next(i for i, name in enumerate(top) if name in group)
-              for group in facts.commands if any(name in group for name in top)]
-    return score - (0.5 if firsts != sorted(firsts) else 0.0)
-
-
-def shortfalls(script: str, facts: RequestFacts) -> list[str]:
-    """What the request names that the script plainly does not do (for ranking and repair)."""
-    used = {u.name.lstrip(":") for u in parse_tcl(script).commands}
-    out = [f"the request asks for {' or '.join(group)}, which the script does not use"
-           for group in facts.commands if not used & set(group)]
-    if facts.wants_count and not _counts(script):
-        out.append("the request asks for a count; print it with llength")
-    return out
 
 
 def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,

@@ -20,7 +20,8 @@ from copilot.errors import UsageError
 from copilot.generate.examples import Example, ExampleBank
 from copilot.generate.extract import extract_script
 from copilot.generate.assemble import assemble, named_constraints, swap_constraint, what_if
-from copilot.generate.grounding import compose, is_change, coverage, modifies, shortfalls, variants
+from copilot.generate.grounding import compose, is_change, modifies, variants
+from copilot.generate.ranking import coverage, shortfalls
 from copilot.generate.hints import RequestFacts, analyse_request
 from copilot.generate.result import Attempt, GenerationResult
 from copilot.generate.workbench import Workbench
