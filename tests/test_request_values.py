@@ -156,3 +156,19 @@ def test_swept_values_print_as_the_request_wrote_them():
     given = analyse_request("Sweep the clock uncertainty over 0, 0.1 and 0.2 ns and print `U WNS`, U with 1 decimal",
                             "opensta", None)
     assert values_as_given(loop, given) is None
+
+
+@needs_sta
+def test_the_same_report_twice_costs(demo_bench):
+    facts = analyse_request("Show both the worst setup and the worst hold path into pin _332_/D in a single "
+                            "summary-format report.", "opensta", demo_bench.design)
+    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    once = "report_checks -path_delay min_max -format summary -to [get_pins _332_/D]\n"
+    twice = once + "report_checks -format summary -path_delay min_max -to [get_pins _332_/D]\n"
+    assert score(once) > score(twice)
+    from copilot.checks.tcl_tree import parse_tcl
+    from copilot.generate.ranking import _repeated_reads
+
+    swept = "set_load 0.1 [all_outputs]\nreport_wns\nset_load 0.2 [all_outputs]\nreport_wns\n"
+    assert _repeated_reads(parse_tcl(swept), demo_bench.catalog, demo_bench.rules) == 0  # a sweep is not a repeat
+    assert _repeated_reads(parse_tcl(twice), demo_bench.catalog, demo_bench.rules) == 1

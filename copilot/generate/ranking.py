@@ -122,6 +122,7 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
         score -= 0.5 * sum(not set(values) <= set(facts.numbers) for values in swept)
     score += conformity(script, facts.templates)
     score -= 0.5 * _repeated_prints(tree)
+    score -= 1.0 * _repeated_reads(tree, catalog, rules)
     score -= 0.5 * min(3, len(unrequested_objects(script, facts)))
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
@@ -185,6 +186,22 @@ def _repeated_prints(tree: TclTree) -> int:
         lines = [tree.span(u.start, u.end) for u in tree.commands
                  if u.name == "puts" and loop.start < u.start < loop.end]
         extra += len(lines) - len(set(lines))
+    return extra
+
+
+def _repeated_reads(tree: TclTree, catalog: Catalog, rules: dict) -> int:
+    """Top-level reports given twice with the same words in any order and nothing changed
+    between them: the same text printed twice."""
+    extra, seen = 0, set()
+    for use in tree.commands:
+        if use.nested or use.start < 0:
+            continue
+        if not is_read(use, catalog, rules):
+            seen = set()  # set, report, set again, report again: a sweep
+            continue
+        key = (use.name, tuple(sorted(w.text for w in use.words)))
+        extra += key in seen
+        seen.add(key)
     return extra
 
 
