@@ -10,6 +10,7 @@ from copilot.generate.grounding import substitute, variants
 from copilot.generate.ranking import coverage
 from copilot.generate.hints import analyse_request
 from test_generate import demo_bench, make_generator  # noqa: F401 (a fixture)
+from test_request_values import scored
 
 
 def test_repeated_or_overlapping_edits_apply_once_and_insertions_all_apply():
@@ -123,9 +124,8 @@ def test_a_count_of_register_data_pins_counts_only_those(demo_bench):
 
 @needs_sta
 def test_a_sweep_where_one_value_is_given_and_a_line_printed_twice_per_step_cost(demo_bench):
-    facts = analyse_request("Redefine clk on port clk with a 1.8 ns period, then print the worst setup "
-                            "slack with 3 decimals.", "opensta", demo_bench.design)
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    facts, score = scored("Redefine clk on port clk with a 1.8 ns period, then print the worst setup "
+                          "slack with 3 decimals.", demo_bench)
     once = "create_clock -name clk -period 1.8 [get_ports clk]\nputs [format \"%.3f\" [sta::worst_slack -max]]\n"
     search = ("foreach p {1.8 1.9 2.0} {\n  create_clock -name clk -period $p [get_ports clk]\n"
               "  puts [format \"%.3f\" [sta::worst_slack -max]]\n}\n")

@@ -15,15 +15,20 @@ from copilot.generate.printing import templates
 from test_generate import demo_bench  # noqa: F401 (a fixture)
 
 
+def scored(request: str, bench):
+    """The request's facts on the demo design, and a coverage scorer for its scripts."""
+    facts = analyse_request(request, "opensta", bench.design)
+    return facts, partial(coverage, facts=facts, catalog=bench.catalog, rules=bench.rules)
+
+
 @needs_sta
 def test_counted_pins_keep_the_asked_direction_and_copied_names_cost(demo_bench):
-    facts = analyse_request("print the number of output pins of all instances (pins whose direction is output)",
-                            "opensta", demo_bench.design)
+    facts, score = scored("print the number of output pins of all instances (pins whose direction is output)",
+                          demo_bench)
     assert facts.pin_direction == "output"
     assert not [g for g in facts.commands if "get_cells" in g and "get_pins" not in g]  # pins are counted
     filtered = 'puts [llength [get_pins -filter "direction == output" */*]]\n'
     assert of_direction("puts [llength [get_pins */*]]\n", facts) == filtered
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
     assert score(filtered) > score("puts [llength [get_pins -hierarchical */Y]]\n")
     assert score(filtered) > score("puts [llength [get_pins -of_objects [get_cells _204_]]]\n")  # not asked
     assert score("puts [llength [get_pins */*]]\n") > score("puts [llength [get_pins {_280_/A _281_/A}]]\n")
@@ -31,7 +36,7 @@ def test_counted_pins_keep_the_asked_direction_and_copied_names_cost(demo_bench)
 
 @needs_sta
 def test_the_slack_at_a_pin_is_its_paths_slack_printed(demo_bench):
-    facts = analyse_request("Print the worst setup slack at pin _329_/D with 3 decimals.", "opensta", demo_bench.design)
+    facts, score = scored("Print the worst setup slack at pin _329_/D with 3 decimals.", demo_bench)
     assert [(m.name, m.role) for m in facts.mentions] == [("_329_/D", "-to")]
     copied = "report_checks -to [get_pins {_325_/D _329_/D}] -path_delay max -digits 3\n"
     report = apply_hints(copied, facts, demo_bench.catalog, demo_bench.rules, prune=False)
@@ -39,7 +44,6 @@ def test_the_slack_at_a_pin_is_its_paths_slack_printed(demo_bench):
     value = path_slack_value(report, facts)
     assert value == ('puts [format "%.3f" [get_property [lindex [find_timing_paths -to [get_pins _329_/D] '
                      '-path_delay max] 0] slack]]\n')
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
     assert score(value) > score(report)
     assert path_slack_value("report_checks -path_delay max\n", facts) is None  # no path named
 
@@ -108,11 +112,9 @@ def test_listing_counting_verdicts_and_units_follow_the_wording():
 
 @needs_sta
 def test_a_named_clock_a_collection_as_a_constraints_object_and_a_loops_names(demo_bench):
-    facts = analyse_request("tighten clk to a 1.6 ns period and report the worst setup path", "opensta",
-                            demo_bench.design)
+    facts, score = scored("tighten clk to a 1.6 ns period and report the worst setup path", demo_bench)
     assert [m.name for m in facts.mentions] == ["clk"]  # a plain clock name, with clock words
     assert ("create_clock", "create_generated_clock") in facts.commands
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
     assert score("create_clock -name clk -period 1.6 [get_ports clk]\nreport_checks -path_delay max\n") > \
         score("create_clock -name clk -period 1.6\nreport_checks -path_delay max\n")  # nobody asked for virtual
     facts = analyse_request("Put a 0.05 load on every output and show the worst setup path to resp_valid in end "
@@ -122,13 +124,12 @@ def test_a_named_clock_a_collection_as_a_constraints_object_and_a_loops_names(de
                    facts, demo_bench.catalog, demo_bench.rules, demo_bench.design)
     assert "set_load -pin_load 0.05 [all_outputs]\nreport_checks -to [get_ports resp_valid] -path_delay max " \
            "-format end\n" in out
-    facts = analyse_request("For count[0] and count[1], print `PORT SLACK` with the worst setup slack of paths "
-                            "ending there, 2 decimals.", "opensta", demo_bench.design)
+    facts, score = scored("For count[0] and count[1], print `PORT SLACK` with the worst setup slack of paths "
+                          "ending there, 2 decimals.", demo_bench)
     one = ("foreach pe [find_timing_paths -path_delay max -to [get_ports {count[0]}]] {\n"
            "  puts [format \"%s %.2f\" [get_full_name [get_property $pe endpoint]] [get_property $pe slack]]\n}\n")
     both = over_named_objects(one, facts)
     assert both.startswith("foreach o {count[0] count[1]} {")  # a line per named port, no "each" said
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
     assert score(both) > score(one)
 
 
@@ -160,9 +161,8 @@ def test_swept_values_print_as_the_request_wrote_them():
 
 @needs_sta
 def test_the_same_report_twice_costs(demo_bench):
-    facts = analyse_request("Show both the worst setup and the worst hold path into pin _332_/D in a single "
-                            "summary-format report.", "opensta", demo_bench.design)
-    score = partial(coverage, facts=facts, catalog=demo_bench.catalog, rules=demo_bench.rules)
+    facts, score = scored("Show both the worst setup and the worst hold path into pin _332_/D in a single "
+                          "summary-format report.", demo_bench)
     once = "report_checks -path_delay min_max -format summary -to [get_pins _332_/D]\n"
     twice = once + "report_checks -format summary -path_delay min_max -to [get_pins _332_/D]\n"
     assert score(once) > score(twice)
