@@ -19,6 +19,7 @@ UNSEEN2 = REPO / "tests" / "eval" / "opensta_unseen2_tasks.jsonl"  # the same, l
 UNSEEN3 = REPO / "tests" / "eval" / "opensta_unseen3_tasks.jsonl"  # and again, before unseen2 was looked at
 UNSEEN4 = REPO / "tests" / "eval" / "opensta_unseen4_tasks.jsonl"  # and again, before unseen3 was looked at
 UNSEEN5 = REPO / "tests" / "eval" / "opensta_unseen5_tasks.jsonl"  # and again, before unseen4 was looked at
+UNSEEN6 = REPO / "tests" / "eval" / "opensta_unseen6_tasks.jsonl"  # and again, before unseen5 was looked at
 MAX_SIMILARITY = 0.85  # TF-IDF cosine of requests; above this a request is a paraphrase
 
 
@@ -39,8 +40,8 @@ def tfidf(texts):
     return out
 
 
-@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN4, UNSEEN5],
-                         ids=["dev", "probe", "unseen", "unseen2", "unseen3", "unseen4", "unseen5"])
+@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN4, UNSEEN5, UNSEEN6],
+                         ids=["dev", "probe", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
 def test_no_dev_task_or_paraphrase_is_in_the_bank(held_out):
     bank, dev = records(BANK), records(held_out)
     vectors = tfidf([b["request"] for b in bank] + [d["request"] for d in dev])
