@@ -13,7 +13,7 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
-from copilot.generate.loops import FIRST_PATH, SWEEP_HEAD, over_named_collection, over_named_objects
+from copilot.generate.loops import FIRST_PATH, LIST_LOOP, SWEEP_HEAD, over_named_collection, over_named_objects
 from copilot.generate.metrics import in_picoseconds, metric_side, metric_value, path_slack_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
 from copilot.generate.selection import counted_objects, listed_not_counted, of_direction, of_lib_cell, whole_collection
@@ -393,7 +393,6 @@ def verdict_lines(script: str, facts: RequestFacts) -> str | None:
     return script[:m.start()] + check + script[m.end():] if check != m.group(0) else None
 
 
-_LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
 _FORMAT = re.compile(r'\[format "([^"]*)" ([^\]\[]*(?:\[[^\]]*\][^\]\[]*)*)\]')
 _CONVERSION = re.compile(r"%[-+ 0#]*\d*(?:\.\d+)?[a-z]")
 _ARG = re.compile(r"\[(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\]|[^\s\[\]]+")  # a format's arguments
@@ -402,7 +401,7 @@ _ARG = re.compile(r"\[(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\]|[^\s\[\]]+") 
 def values_as_given(script: str, facts: RequestFacts) -> str | None:
     """"Sweep ... over 0, 0.1 and 0.2 and print `U WNS`": the swept values print as the
     request wrote them (`%s`), unless it gives their decimals."""
-    swept = {var: items.split() for var, items in _LIST_LOOP.findall(script) if items.split() in facts.number_lists}
+    swept = {var: items.split() for var, items in LIST_LOOP.findall(script) if items.split() in facts.number_lists}
     temps = [t for t in facts.templates if t.slots and t.default_decimals is None]
     if not swept or len(temps) != 1:
         return None

@@ -178,9 +178,6 @@ def constraint_only(value: str, facts: RequestFacts, changed: str) -> bool:
     return any(m.times < 2 and _names(value, m) and _names(changed, m) for m in facts.mentions)
 
 
-LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)
-
-
 def names_by_loop(use: CommandUse, spec, mention: Mention, listed: dict[str, list[str]]) -> bool:
     """`-to [get_ports $o]` inside `foreach o {count[0] count[1]}` names each of them."""
     i = flag_at(use, spec, mention.role)
@@ -325,7 +322,7 @@ def constraint_objects(script: str, facts: RequestFacts, changes) -> str | None:
     by kind) names the one object of that kind the request gives no role instead, or the
     collection it names ("a load on every output, then the path to resp_valid")."""
     free = [m for m in facts.mentions if not m.role]
-    collection = next((g[0] for g in facts.commands if g[0] in ("all_outputs", "all_inputs")), None)
+    collection = facts.port_collection
     edits: list[Edit] = []
     for use in parse_tcl(script).commands:
         if not changes(use.name) or use.name in facts.role_commands:
@@ -511,20 +508,20 @@ def virtual_clock(script: str, facts: RequestFacts, catalog: Catalog) -> str | N
     spec = catalog.get("create_clock")
     if not facts.wants_virtual or spec is None:
         return None
-    tree = parse_tcl(script)
-    edits: list[Edit] = []
-    for use in tree.commands:
-        if use.name != "create_clock":
-            continue
-        words, i = use.words, 0
-        while i < len(words):
-            flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
-            if flag is not None and flag.name != "-add":
-                i += 2 if flag.takes_value else 1
-                continue
-            edits.append(Edit(words[i - 1].end if i else words[i].start, words[i].end, ""))
-            i += 1
+    edits = [Edit(use.words[i - 1].end if i else use.words[i].start, use.words[i].end, "")
+             for use in parse_tcl(script).commands if use.name == "create_clock"
+             for i, flag in clock_words(use, spec) if flag is None or flag.name == "-add"]
     return apply_edits(script, edits) if edits else None
+
+
+def clock_words(use: CommandUse, spec) -> list[tuple[int, object]]:
+    """create_clock's words that are not a flag's value, each with its flag (None: a source object)."""
+    out, words, i = [], use.words, 0
+    while i < len(words):
+        flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
+        out.append((i, flag))
+        i += 2 if flag is not None and flag.takes_value else 1
+    return out
 
 
 def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str | None:

@@ -95,6 +95,11 @@ class RequestFacts:
         return frozenset(w.lower() for w in self.words)
 
     @property
+    def port_collection(self) -> str | None:
+        """"every output", "all inputs": the collection command the request names, if any."""
+        return next((g[0] for g in self.commands if g[0] in ("all_outputs", "all_inputs")), None)
+
+    @property
     def path_delay(self) -> str:
         """The path delay the request's wording asks for: "min" (hold), "max", "min_max" or ""."""
         return next((h.value for h in self.hints if h.flag == "-path_delay"), "")

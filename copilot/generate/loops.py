@@ -19,6 +19,7 @@ OBJECT_QUERIES = ("all_inputs", "all_outputs", "all_registers", "all_clocks", "g
 _NUM = r"-?\d+(?:\.\d+)?"
 _NUMBER_LIST = re.compile(rf"{_NUM}(?:\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+){_NUM})+")
 # The head of a sweep: `foreach v {1.0 1.05 1.1} {` (group 1: the loop variable, 2: its values).
+LIST_LOOP = re.compile(r"^\s*foreach (\w+) \{([^{}]*)\}", re.M)  # foreach o {a b c}
 SWEEP_HEAD = re.compile(r"^\s*foreach (\w+) \{([-\d. ]+)\} \{", re.M)
 FIRST_PATH = re.compile(r"^set (\w+) \[lindex (\[find_timing_paths [^\n]*\]) 0\]$")
 
@@ -202,13 +203,13 @@ def _named_first(script: str, temps) -> str:
     p, t = lines[0], shaped[0]
     if len(p.values) != len(t.slots) - 1:
         return script
-    data = script.encode("utf-8")
     line = render(t, ["$o"] + p.values, ["s"] + [c or "s" for c in p.conversions])
-    return (data[:p.start] + line.encode("utf-8") + data[p.end:]).decode("utf-8")
+    return apply_edits(script, [Edit(p.start, p.end, line)])
 
 
 _WHOLE_COLLECTION = re.compile(r"^(\s*foreach \w+ )\[(all_outputs|all_inputs|get_(?:ports|cells|nets|pins) (?:\*|\*/\*|\{\*\}))\]", re.M)
-_KIND_OF = {"all_outputs": "port", "all_inputs": "port"}
+_KIND_OF = {"all_outputs": "port", "all_inputs": "port", "get_ports": "port", "get_cells": "cell",
+            "get_nets": "net", "get_pins": "pin"}
 
 
 def over_named_collection(script: str, facts) -> str | None:
@@ -217,7 +218,7 @@ def over_named_collection(script: str, facts) -> str | None:
     m = _WHOLE_COLLECTION.search(script)
     if not (facts.wants_print and _per_object(facts)) or m is None:
         return None
-    kind = _KIND_OF.get(m.group(2), m.group(2)[4:].split("s ")[0])
+    kind = _KIND_OF[m.group(2).split()[0]]
     names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
     if len(names) < 2:
         return None

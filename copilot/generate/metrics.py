@@ -20,9 +20,10 @@ _METRIC_REPORT = re.compile(r"^report_(wns|tns|worst_slack)((?:\s+-digits\s+\d+)
 # keeps its conversion otherwise.
 FREQUENCY_WORDS = r"freq|mhz|ghz|hz"
 PICO_WORDS = r"picosec|\bps\b"
+_TIMES_THOUSAND = r"\*\s*1000\b"
 UNIT_CHANGES = ((r"%%|\b100(\.0*)?\s*\*", r"percent|%|share|fraction|ratio|proportion|pct"),
                 (r"\b1000(\.0*)?\s*/", FREQUENCY_WORDS),
-                (r"\*\s*1000\b", PICO_WORDS))
+                (_TIMES_THOUSAND, PICO_WORDS))
 _PER_THOUSAND = re.compile(r"\[expr \{1000(?:\.0*)? / (\$\w+|\[(?:[^\[\]]|\[[^\[\]]*\])*\])\}\]")
 _FUNCTION = {"wns": "sta::worst_slack", "worst_slack": "sta::worst_slack", "tns": "sta::total_negative_slack"}
 
@@ -93,7 +94,7 @@ _TIME_VALUE = re.compile(r"\[(?:get_property (?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\
 
 def in_picoseconds(script: str, facts: RequestFacts) -> str | None:
     """"The period of clk in picoseconds": the tool's nanoseconds printed times 1000."""
-    if not re.search(PICO_WORDS, " ".join(facts.said)) or re.search(UNIT_CHANGES[2][0], script):
+    if not re.search(PICO_WORDS, " ".join(facts.said)) or re.search(_TIMES_THOUSAND, script):
         return None
     out = _TIME_VALUE.sub(lambda m: f"[expr {{{m.group(0)} * 1000}}]", script)
     return out if out != script else None

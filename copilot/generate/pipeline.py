@@ -232,11 +232,12 @@ class Generator:
         reports of the best read-only ones (the bank rarely has the exact pair)."""
         catalog, rules = self.bench.catalog, self.bench.rules
         ranked = sorted(pool, reverse=True)
-        changing = [c for c in ranked if modifies(c.script, catalog, rules)][:3]
-        reading = [c for c in ranked if not modifies(c.script, catalog, rules)][:3]
+        sets = {id(c): modifies(c.script, catalog, rules) for c in ranked}
+        changing = [c for c in ranked if sets[id(c)]][:3]
+        reading = [c for c in ranked if not sets[id(c)]][:3]
         for group in facts.commands:  # and the best reader (and changer) of each command the request names
             uses = [c for c in ranked if any(re.search(rf"(?<![\w:]){re.escape(g)}(?![\w])", c.script) for g in group)]
-            changer = next((c for c in uses if modifies(c.script, catalog, rules)), None)
+            changer = next((c for c in uses if sets[id(c)]), None)
             for kind, best in ((reading, uses[0] if uses else None), (changing, changer)):
                 if best is not None and best not in kind:
                     kind.append(best)

@@ -12,11 +12,11 @@ import re
 from copilot.catalog.catalog import Catalog
 from copilot.checks.tcl_tree import CommandUse, TclTree, parse_tcl
 from copilot.generate.derive import DERIVATIONS
-from copilot.generate.grounding import (LIST_LOOP, changed_words, constraint_only, extra_constraints, flag_at,
+from copilot.generate.grounding import (changed_words, clock_words, constraint_only, extra_constraints, flag_at,
                                         has_number, is_change, is_read, many_paths, modifies, names_by_loop,
                                         names_object, unrequested_objects, virtual_clock, worst_n)
 from copilot.generate.hints import Hint, RequestFacts
-from copilot.generate.loops import SWEEP_HEAD
+from copilot.generate.loops import LIST_LOOP, SWEEP_HEAD
 from copilot.generate.metrics import UNIT_CHANGES
 from copilot.generate.printing import conformity, printed_lines
 
@@ -26,13 +26,7 @@ def _sourceless(use: CommandUse, catalog: Catalog) -> bool:
     spec = catalog.get("create_clock")
     if use.name != "create_clock" or spec is None:
         return False
-    words, i = use.words, 0
-    while i < len(words):
-        flag, _ = spec.match_flag(words[i].text) if words[i].text.startswith("-") else (None, None)
-        if flag is None:
-            return False  # an object
-        i += 2 if flag.takes_value else 1
-    return True
+    return all(flag is not None for _, flag in clock_words(use, spec))
 
 
 def _has_value(use: CommandUse, spec, hint: Hint) -> bool:

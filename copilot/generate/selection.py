@@ -20,7 +20,7 @@ _PORT_LOOP = re.compile(r"^(\s*foreach \w+ \[(?:sta::sort_by_full_name )?)(\[get
 def whole_collection(script: str, facts: RequestFacts) -> str | None:
     """"For every output port": a loop over some ports (`[get_ports req_a*]`, copied) goes over
     the collection the request names (`[all_outputs]`), unless the request names those ports."""
-    wanted = next((g[0] for g in facts.commands if g[0] in ("all_outputs", "all_inputs")), None)
+    wanted = facts.port_collection
     if wanted is None or any(m.kind == "port" for m in facts.mentions):
         return None
     lines = script.split("\n")
