@@ -20,6 +20,7 @@ UNSEEN3 = REPO / "tests" / "eval" / "opensta_unseen3_tasks.jsonl"  # and again, 
 UNSEEN4 = REPO / "tests" / "eval" / "opensta_unseen4_tasks.jsonl"  # and again, before unseen3 was looked at
 UNSEEN5 = REPO / "tests" / "eval" / "opensta_unseen5_tasks.jsonl"  # and again, before unseen4 was looked at
 UNSEEN6 = REPO / "tests" / "eval" / "opensta_unseen6_tasks.jsonl"  # and again, before unseen5 was looked at
+UNSEEN7 = REPO / "tests" / "eval" / "opensta_unseen7_tasks.jsonl"  # and again, before unseen6 was looked at
 MAX_SIMILARITY = 0.85  # TF-IDF cosine of requests; above this a request is a paraphrase
 
 
@@ -40,8 +41,8 @@ def tfidf(texts):
     return out
 
 
-@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN4, UNSEEN5, UNSEEN6],
-                         ids=["dev", "probe", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6"])
+@pytest.mark.parametrize("held_out", [DEV, PROBE, UNSEEN, UNSEEN2, UNSEEN3, UNSEEN4, UNSEEN5, UNSEEN6, UNSEEN7],
+                         ids=["dev", "probe", "unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "unseen7"])
 def test_no_dev_task_or_paraphrase_is_in_the_bank(held_out):
     bank, dev = records(BANK), records(held_out)
     vectors = tfidf([b["request"] for b in bank] + [d["request"] for d in dev])
