@@ -228,7 +228,7 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
         return script
     edits: list[Edit] = []
     named = {m.name for m in facts.mentions} | {m.name.replace("[*]", "") for m in facts.mentions}
-    spare = [m for m in facts.mentions if m.name.replace("[*]", "") not in script]
+    spare = [m for m in facts.mentions if not _names(script, m)]  # (req_b[3] is not req_b[*])
     kinds = _design_kinds(design)
     swapped: dict[str, str] = {}  # example object -> the request's
 
@@ -358,13 +358,14 @@ def top_level(script: str) -> list[tuple[str, str]]:
     return [(u.name, tree.span(u.start, u.end)) for u in tree.commands if not u.nested and u.start >= 0]
 
 
-def compose(changes: str, report: str, catalog: Catalog, rules: dict) -> str | None:
-    """Constraints from one candidate followed by the reports of another."""
+def compose(changes: str, report: str, catalog: Catalog, rules: dict, again: bool = False) -> str | None:
+    """Constraints from one candidate followed by the reports of another (`again`: the reports
+    before the constraints as well, "print the WNS, then set ... and print it again")."""
     mods = [text for name, text in top_level(changes) if is_change(name, catalog, rules)]
     reads = [text for name, text in top_level(report) if not is_change(name, catalog, rules)]
     if not mods or not reads:
         return None
-    return "\n".join(mods + reads) + "\n"
+    return "\n".join((reads if again else []) + mods + reads) + "\n"
 
 
 _LISTING = re.compile(r"^foreach (\w+) (\[.*\]) \{\s*\n?\s*puts (\[get_(full_)?name \$\1\]|\$\1)\s*\n?\s*\}\s*$", re.S)
@@ -461,15 +462,18 @@ def many_paths(facts: RequestFacts) -> bool:
 
 
 _UNDO = re.compile(r"^(unset_|remove_|reset_)")
+_SIDES = frozenset({"-min", "-max", "-rise", "-fall", "-setup", "-hold"})
 
 
 def extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rules: dict) -> list[CommandUse]:
     """Top-level commands the request did not ask for: undoing commands (unset_*, remove_*,
     reset_*), constraints of a purpose the lexicon knows but the request does not name (a
     copied set_input_delay when it asks for a clock), and repeats of a constraint on the same
-    objects with no report between them; of repeats, the one with the request's numbers is kept."""
+    objects with no report between them; of repeats, the one with the request's numbers is kept;
+    and a constraint for the other check ("a 2-cycle setup multicycle": a copied `-hold` one)."""
     if tree.syntax:
         return []
+    other = {"max": "-hold", "min": "-setup"}.get(facts.path_delay)
 
     def numbered(use: CommandUse) -> bool:
         return any(has_number(w.text, n) for w in use.words for n in facts.numbers)
@@ -484,12 +488,17 @@ def extra_constraints(tree: TclTree, facts: RequestFacts, catalog: Catalog, rule
         if is_read(use, catalog, rules):
             seen = {}  # set, report, set again, report again: a sweep, not a repeat
             continue
-        if (_UNDO.match(use.name) and not facts.wants_undo) or (named and use.name in facts.unnamed):
+        if (_UNDO.match(use.name) and not facts.wants_undo) or (named and use.name in facts.unnamed) \
+                or any(w.text == other for w in use.words[1:]):
             extra.append(use)
             continue
-        key = (use.name, frozenset(w.text for w in use.words if not NUMBER.match(w.text)))
-        first = seen.setdefault(key, use)
-        if first is not use:
+        words = frozenset(w.text for w in use.words if not NUMBER.match(w.text))
+        sides, key = words & _SIDES, (use.name, words - _SIDES)
+        # The same statement again, or a plain one after a sided one on the same objects
+        # (`-max 1.5`, then `0.1`: the plain one sets both sides).
+        first = next((u for s, u in seen.get(key, []) if s == sides or not sides), None)
+        seen.setdefault(key, []).append((sides, use))
+        if first is not None:
             extra.append(first if numbered(use) and not numbered(first) else use)
     return extra
 

@@ -77,6 +77,7 @@ class RequestFacts:
     reverse_sorted: bool = False  # "in reverse alphabetical order": names from Z to A
     wants_all_clocks: bool = False  # "the properties of all clocks"
     skip_start: bool = False  # "the cells of the path, excluding the launching register"
+    read_again: bool = False  # "print the WNS, then set ... and print it again": reads before and after
     repeated: frozenset[str] = frozenset()  # names the request says more than once ("vclk2 ... vclk2 only")
     words: frozenset[str] = frozenset()  # names the request says on their own ("clk", not "clk-based")
     thresholds: list[tuple[str, str]] = field(default_factory=list)  # "at least 9" -> (">=", "9")
@@ -201,7 +202,8 @@ def _listed_with_an_object(text: str, m: re.Match, design: DesignFacts | None) -
 
 
 _BACK_REFERENCE = re.compile(r"\b(that|this|those|these|the same)\s+(pins?|ports?|cells?|instances?|nets?|"
-                             r"registers?|endpoints?|outputs?|inputs?|clocks?|bus)\b|\b(its|there)\b", re.I)
+                             r"registers?|endpoints?|outputs?|inputs?|clocks?|bus)\b|\b(its|there)\b|"
+                             r"\b(?:to|from|through|thru|at|into)\s+(?:it|them)\b", re.I)
 _OBJECT = re.compile(r"[A-Za-z_*][\w*]*(?:\[[\d*:]+\])?(?:/[\w*]+(?:\[[\d*]+\])?)?")
 
 
@@ -289,6 +291,10 @@ def object_mentions(text: str, design: DesignFacts | None, roles: dict[str, str]
             # The role word must be close: "from port X", "from register X", "to the pin X".
             if re.search(rf"\b({pattern})\s+(?:\w+\s+){{0,2}}$", tail + " "):
                 role = flag
+        if not role:  # "make _329_/D ... and report the worst path to it": the pronoun's role
+            later = re.search(r"\b((?:\w+\s+){0,2})(?:it|them)\b", text[m.end():].lower())
+            role = next((flag for flag, pattern in roles.items() if flag != "none" and later
+                         and re.search(rf"\b({pattern})\s+$", later.group(1))), "")
         said = bool(role)  # the words say it (a bare port's role below is only a guess)
         if role == "none":  # "a load applied to all count[*] ports": the constraint's object
             role = ""
@@ -357,7 +363,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
     lowered = text.lower()
     wants = {key: bool(re.search(lexicon.get(key, r"$^"), lowered))
              for key in ("count", "sorted", "undo", "each", "virtual", "file", "sorted_by_value", "reverse_sorted", "all_clocks",
-                         "skip_start")}
+                         "skip_start", "again")}
     wants["change"] = bool(re.search(lexicon.get("change", r"$^"),
                                      re.sub(lexicon.get("not_change", r"$^"), " ", lowered)))
     prune = set(lexicon.get("prune", [])) | {flag for flag, keep in lexicon.get("prune_unless", {}).items()
@@ -384,7 +390,7 @@ def analyse_request(text: str, tool: str, design: DesignFacts | None) -> Request
         summaries=lexicon.get("summaries", {}),
         sorted_by_value=wants["sorted_by_value"], reverse_sorted=wants["reverse_sorted"],
         wants_all_clocks=wants["all_clocks"],
-        skip_start=wants["skip_start"],
+        skip_start=wants["skip_start"], read_again=wants["again"],
         repeated=frozenset(w for w, n in Counter(re.findall(r"\b[A-Za-z_]\w*\b", text)).items() if n > 1),
         words=frozenset(re.findall(r"(?<![\w-])[A-Za-z_]\w*(?![\w-])", text)),
         thresholds=[(op, m.group(m.lastindex)) for op, pattern in lexicon.get("thresholds", {}).items()

@@ -177,11 +177,13 @@ def over_named_objects(script: str, facts) -> str | None:
         return None
     for kind in {m.kind for m in facts.mentions}:
         names = [m.name for m in facts.mentions if m.kind == kind and "*" not in m.name]
-        present = [n for n in names if re.search(rf"(?<![\w/]){re.escape(n)}(?![\w/\[])", script)]
+        # (a cell also as its pin's prefix: `_332_/D` becomes `$o/D`)
+        after = r"(?![\w\[])" if kind == "cell" else r"(?![\w/\[])"
+        present = [n for n in names if re.search(rf"(?<![\w/]){re.escape(n)}{after}", script)]
         if len(names) < 2 or len(present) != 1:
             continue
         one = re.escape(present[0])
-        body = re.sub(rf"\{{{one}\}}|(?<![\w/]){one}(?![\w/\[])", "$o", script.strip())
+        body = re.sub(rf"\{{{one}\}}|(?<![\w/]){one}{after}", "$o", script.strip())
         inner = "\n".join("  " + line if line.strip() else line for line in body.splitlines())
         return _named_first(f"foreach o {{{' '.join(names)}}} {{\n{inner}\n}}\n", facts.templates)
     return None

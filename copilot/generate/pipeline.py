@@ -251,7 +251,7 @@ class Generator:
                 for c in self._candidates(measured, "before and after", facts, 0.0)]
         for a in changing:
             for b in reading:
-                script = compose(a.script, b.script, catalog, rules)
+                script = compose(a.script, b.script, catalog, rules, facts.read_again)
                 if script:  # adapted like any candidate (the report may copy the constraint's objects)
                     bonus = 0.1 if "model" in (a.source, b.source) else 0.0
                     out += self._candidates(script, f"{a.source} + {b.source}", facts, bonus)

@@ -117,6 +117,8 @@ def coverage(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) ->
     score += conformity(script, facts.templates)
     score -= 0.5 * _repeated_prints(tree)
     score -= 1.0 * _repeated_reads(tree, catalog, rules)
+    if facts.read_again:  # "print it again": a report before the change and after it
+        score += 1.0 if _read_around_change(tree, catalog, rules) else -1.0
     score -= 0.5 * min(3, len(unrequested_objects(script, facts)))
     if facts.wants_virtual and virtual_clock(script, facts, catalog) is not None:
         score -= 1.0  # a virtual clock has no source objects
@@ -197,6 +199,12 @@ def _repeated_reads(tree: TclTree, catalog: Catalog, rules: dict) -> int:
         extra += key in seen
         seen.add(key)
     return extra
+
+
+def _read_around_change(tree: TclTree, catalog: Catalog, rules: dict) -> bool:
+    """A top-level report before the first change and after the last one."""
+    top = [is_change(u.name, catalog, rules) for u in tree.commands if not u.nested and u.start >= 0]
+    return True in top and not top[0] and not top[-1]
 
 
 def _prints_in_loop(tree: TclTree) -> bool:

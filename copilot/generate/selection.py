@@ -32,16 +32,21 @@ def whole_collection(script: str, facts: RequestFacts) -> str | None:
     return None
 
 
-_ALL_CELLS = re.compile(r"\[get_cells(?: \*| \{\*\})?\]")
+# Every cell, or the cells of a copied name pattern (`_20?_`, `*reg*`).
+_ALL_CELLS = re.compile(r"\[get_cells(?: \*| \{\*\}| \{?([\w\[\]]*[*?][\w\[\]*?]*)\}?)?\]")
 
 
 def of_lib_cell(script: str, facts: RequestFacts) -> str | None:
-    """"All DFFSR instances": a walk over every cell walks the cells of that library cell."""
+    """"All DFFSR instances": a walk over every cell (or over a copied name pattern the
+    request does not give) walks the cells of that library cell."""
     cells = [m.name for m in facts.mentions if m.kind == "lib_cell" and "*" not in m.name]
-    if len(cells) != 1 or not _ALL_CELLS.search(script) or \
+    named = {m.name for m in facts.mentions}
+    found = [m for m in _ALL_CELLS.finditer(script) if m.group(1) not in named]
+    if len(cells) != 1 or not found or \
             re.search(rf"(?:==|=~)\s*{cells[0]}\b|get_lib_cells\b[^\]]*\b{cells[0]}\b", script):
         return None  # (a name only in the printed text, "OAI21X1: N", does not narrow the walk)
-    return _ALL_CELLS.sub(f'[get_cells -filter "ref_name == {cells[0]}" *]', script)
+    every = f'[get_cells -filter "ref_name == {cells[0]}" *]'
+    return _ALL_CELLS.sub(lambda m: every if m.group(1) not in named else m.group(0), script)
 
 
 _ALL_PINS = re.compile(r"\[get_pins(?: -hierarchical)? (?:\*/\*|\*|\{\*/\*\})\]")
