@@ -42,6 +42,10 @@ def test_one_example_object_gets_one_replacement_everywhere(demo_bench):
     facts = analyse_request("set case analysis 0 on the Q pins of _322_ and _323_", "opensta", demo_bench.design)
     assert substitute("set_case_analysis 0 [get_ports req_op[1]]\n", facts, demo_bench.design) == \
         "set_case_analysis 0 [get_pins {_322_/Q _323_/Q}]\n"
+    # A copied bit of a bus is another object than the bus the request names.
+    facts = analyse_request("Set a 0.4 ns input delay on req_a[*] relative to clk.", "opensta", demo_bench.design)
+    assert substitute("set_input_delay 0.4 -clock clk [get_ports req_a[2]]\n", facts, demo_bench.design) == \
+        "set_input_delay 0.4 -clock clk [get_ports {req_a[*]}]\n"
 
 
 @needs_sta
