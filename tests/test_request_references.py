@@ -79,3 +79,22 @@ def test_a_cells_pin_in_a_printing_script_runs_once_per_named_cell(demo_bench):
     one = 'set p [get_pins _323_/D]\nputs [get_property $p max_rise_slack]\n'
     assert over_named_objects(one, facts) == (
         'foreach o {_322_ _323_} {\n  set p [get_pins $o/D]\n  puts [format "%s %s" $o [get_property $p max_rise_slack]]\n}\n')
+
+
+def test_relaxing_or_tightening_a_clock_to_a_value_redefines_it():
+    for text in ("Relax clk to 2.4 ns and print the WNS", "loosen the clock clk to 3 ns", "tighten clk to a 1.5 ns"):
+        assert any("create_clock" in g for g in analyse_request(text, "opensta", None).commands), text
+    assert not any("create_clock" in g for g in analyse_request("relax the uncertainty", "opensta", None).commands)
+
+
+@needs_sta
+def test_a_walk_over_an_unrequested_objects_pins_walks_the_named_objects(demo_bench):
+    from copilot.generate.loops import over_named_collection
+
+    facts = analyse_request("For each of req_a[0] and rst_n, print `PORT DIR` with its direction.",
+                            "opensta", demo_bench.design)
+    copied = "foreach p [get_pins -of_objects [get_nets _061_]] {\n  puts [get_property $p direction]\n}\n"
+    assert over_named_collection(copied, facts) == \
+        "foreach p [get_ports {req_a[0] rst_n}] {\n  puts [get_property $p direction]\n}\n"
+    named = "foreach p [get_pins -of_objects [get_ports rst_n]] {\n  puts [get_property $p direction]\n}\n"
+    assert over_named_collection(named, facts) is None  # its objects are the request's

@@ -210,6 +210,7 @@ def _named_first(script: str, temps) -> str:
 
 
 _WHOLE_COLLECTION = re.compile(r"^(\s*foreach \w+ )\[(all_outputs|all_inputs|get_(?:ports|cells|nets|pins) (?:\*|\*/\*|\{\*\}))\]", re.M)
+_COPIED_WALK = re.compile(r"^(\s*foreach \w+ )\[(get_(?:ports|cells|nets|pins) [^\n{}]*)\](?= \{)", re.M)
 _KIND_OF = {"all_outputs": "port", "all_inputs": "port", "get_ports": "port", "get_cells": "cell",
             "get_nets": "net", "get_pins": "pin"}
 
@@ -217,11 +218,17 @@ _KIND_OF = {"all_outputs": "port", "all_inputs": "port", "get_ports": "port", "g
 def over_named_collection(script: str, facts) -> str | None:
     """"For each of busy and resp_valid, print `PORT SLACK`": a walk over every output port
     walks the ports the request names, in its order."""
+    if not (facts.wants_print and _per_object(facts)):
+        return None
     m = _WHOLE_COLLECTION.search(script)
-    if not (facts.wants_print and _per_object(facts)) or m is None:
-        return None
-    kind = _KIND_OF[m.group(2).split()[0]]
-    names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
-    if len(names) < 2:
-        return None
-    return script[:m.start()] + f"{m.group(1)}[get_{kind}s {{{' '.join(names)}}}]" + script[m.end():]
+    kinds = [_KIND_OF[m.group(2).split()[0]]] if m else []
+    if m is None:  # or over the objects of one the request does not name (`-of_objects [get_nets op_q[1]]`)
+        m = _COPIED_WALK.search(script)
+        if m is None or not set(re.findall(r"[A-Za-z_]\w*(?:\[\d+\])?(?:/\w+)?", m.group(2))) & (facts.design_objects - {x.name for x in facts.mentions}):
+            return None
+        kinds = ["port", "pin", "cell", "net"]
+    for kind in kinds:
+        names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
+        if len(names) >= 2:
+            return script[:m.start()] + f"{m.group(1)}[get_{kind}s {{{' '.join(names)}}}]" + script[m.end():]
+    return None
