@@ -89,7 +89,7 @@ def test_relaxing_or_tightening_a_clock_to_a_value_redefines_it():
 
 @needs_sta
 def test_a_walk_over_an_unrequested_objects_pins_walks_the_named_objects(demo_bench):
-    from copilot.generate.loops import over_named_collection
+    from copilot.generate.selection import over_named_collection
 
     facts = analyse_request("For each of req_a[0] and rst_n, print `PORT DIR` with its direction.",
                             "opensta", demo_bench.design)

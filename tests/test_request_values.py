@@ -9,7 +9,8 @@ from copilot.generate.selection import of_direction, of_lib_cell
 from copilot.generate.grounding import apply_hints
 from copilot.generate.ranking import coverage
 from copilot.generate.hints import analyse_request
-from copilot.generate.loops import over_named_collection, over_named_objects
+from copilot.generate.loops import over_named_objects
+from copilot.generate.selection import over_named_collection
 from copilot.generate.metrics import path_slack_value
 from copilot.generate.printing import templates
 from test_generate import demo_bench  # noqa: F401 (a fixture)

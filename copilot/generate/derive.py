@@ -13,10 +13,11 @@ import re
 from copilot.checks.tcl_tree import parse_tcl
 from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import RequestFacts
-from copilot.generate.loops import FIRST_PATH, LIST_LOOP, SWEEP_HEAD, over_named_collection, over_named_objects
+from copilot.generate.loops import FIRST_PATH, LIST_LOOP, SWEEP_HEAD, over_named_objects
 from copilot.generate.metrics import in_picoseconds, metric_side, metric_value, path_slack_value, without_frequency
 from copilot.generate.printing import follows, printed_lines, render
-from copilot.generate.selection import counted_objects, listed_not_counted, of_direction, of_lib_cell, whole_collection
+from copilot.generate.selection import (counted_objects, listed_not_counted, of_direction, of_lib_cell,
+                                        over_named_collection, whole_collection)
 
 _COMPARISON = re.compile(r"(\$\w+|\])\s*(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)(?=\s*[}&|)])")
 _DICT_FOR = re.compile(r"^(\s*)dict for \{(\w+) (\w+)\} \$(\w+) \{", re.M)

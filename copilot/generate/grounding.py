@@ -20,6 +20,7 @@ from copilot.generate.edits import Edit, apply_edits
 from copilot.generate.hints import Hint, Mention, RequestFacts
 from copilot.generate.loops import every_path, first_rows, init_accumulators, sorted_loop, sweep_loop, sweep_values
 from copilot.generate.printing import reshape, with_loop_value
+from copilot.generate.selection import NAME_IN_TEXT, unrequested_objects
 
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _QUERIES = {"get_ports": "port", "get_pins": "pin", "get_cells": "cell", "get_nets": "net",
@@ -212,7 +213,6 @@ def _design_kinds(design: DesignFacts | None) -> dict[str, str]:
 
 
 _NAMING_FLAGS = ("-clock", "-name", "-clocks", "-master_clock")  # their value is a clock, not an object
-_NAME_IN_TEXT = re.compile(r"[A-Za-z_][\w]*(?:\[\d+\])?(?:/[\w]+)?")
 
 
 def has_number(script: str, number: str) -> bool:
@@ -283,7 +283,7 @@ def substitute(script: str, facts: RequestFacts, design: DesignFacts | None) -> 
             if w.literal and w.kind in ("quoted_word", "braced_word", "simple_word"):
                 # Names inside strings: `-filter "ref_name == XNOR2X1"`, `report_net _051_`.
                 raw = w.text
-                for m in _NAME_IN_TEXT.finditer(raw):
+                for m in NAME_IN_TEXT.finditer(raw):
                     kind = kinds.get(m.group(0))
                     if kind is None or m.group(0) in named:
                         continue
@@ -546,14 +546,6 @@ def tidy(script: str, facts: RequestFacts, catalog: Catalog, rules: dict) -> str
 
 def modifies(script: str, catalog: Catalog, rules: dict) -> bool:
     return any(is_change(use.name, catalog, rules) for use in parse_tcl(script).commands)
-
-
-def unrequested_objects(script: str, facts: RequestFacts) -> set[str]:
-    """Design objects the script names that the request does not: an example's `_280_ ... _285_`
-    copied into a script about every instance."""
-    named = {m.group(0) for m in _NAME_IN_TEXT.finditer(script)} & facts.design_objects
-    patterns = [re.compile(re.escape(m.name).replace(r"\*", ".*") + r"(/.*)?$") for m in facts.mentions]
-    return {n for n in named if n not in facts.words and not any(p.match(n) for p in patterns)}
 
 
 def variants(script: str, facts: RequestFacts, catalog: Catalog, rules: dict,

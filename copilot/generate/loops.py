@@ -172,7 +172,7 @@ def over_named_objects(script: str, facts) -> str | None:
     """"For each of count[0], count[1], count[2] and count[3], print `PORT SLACK`": a printing
     script about one of the objects the request names runs once per object, in the request's
     order (`foreach o {count[0] count[1] ...} { ... $o ... }`)."""
-    if not (facts.wants_print and _per_object(facts)) or "puts" not in script or "$o" in script \
+    if not (facts.wants_print and per_object(facts)) or "puts" not in script or "$o" in script \
             or re.search(r"^\s*foreach \w+ \{", script, re.M):  # already a loop over a list
         return None
     for kind in {m.kind for m in facts.mentions}:
@@ -189,7 +189,7 @@ def over_named_objects(script: str, facts) -> str | None:
     return None
 
 
-def _per_object(facts) -> bool:
+def per_object(facts) -> bool:
     """A line per object: "for each ...", or a requested line that starts with an object
     (`PORT SLACK` for "count[0] and count[1]")."""
     return facts.wants_each or any(not t.implicit and len(t.slots) >= 2 and not NUMERIC.search(t.slots[0].lower())
@@ -207,28 +207,3 @@ def _named_first(script: str, temps) -> str:
         return script
     line = render(t, ["$o"] + p.values, ["s"] + [c or "s" for c in p.conversions])
     return apply_edits(script, [Edit(p.start, p.end, line)])
-
-
-_WHOLE_COLLECTION = re.compile(r"^(\s*foreach \w+ )\[(all_outputs|all_inputs|get_(?:ports|cells|nets|pins) (?:\*|\*/\*|\{\*\}))\]", re.M)
-_COPIED_WALK = re.compile(r"^(\s*foreach \w+ )\[(get_(?:ports|cells|nets|pins) [^\n{}]*)\](?= \{)", re.M)
-_KIND_OF = {"all_outputs": "port", "all_inputs": "port", "get_ports": "port", "get_cells": "cell",
-            "get_nets": "net", "get_pins": "pin"}
-
-
-def over_named_collection(script: str, facts) -> str | None:
-    """"For each of busy and resp_valid, print `PORT SLACK`": a walk over every output port
-    walks the ports the request names, in its order."""
-    if not (facts.wants_print and _per_object(facts)):
-        return None
-    m = _WHOLE_COLLECTION.search(script)
-    kinds = [_KIND_OF[m.group(2).split()[0]]] if m else []
-    if m is None:  # or over the objects of one the request does not name (`-of_objects [get_nets op_q[1]]`)
-        m = _COPIED_WALK.search(script)
-        if m is None or not set(re.findall(r"[A-Za-z_]\w*(?:\[\d+\])?(?:/\w+)?", m.group(2))) & (facts.design_objects - {x.name for x in facts.mentions}):
-            return None
-        kinds = ["port", "pin", "cell", "net"]
-    for kind in kinds:
-        names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
-        if len(names) >= 2:
-            return script[:m.start()] + f"{m.group(1)}[get_{kind}s {{{' '.join(names)}}}]" + script[m.end():]
-    return None

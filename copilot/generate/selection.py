@@ -12,6 +12,19 @@ from __future__ import annotations
 import re
 
 from copilot.generate.hints import RequestFacts
+from copilot.generate.loops import per_object
+
+
+# A design object's name inside Tcl text: `_223_`, `req_a[3]`, `_331_/D`.
+NAME_IN_TEXT = re.compile(r"[A-Za-z_][\w]*(?:\[\d+\])?(?:/[\w]+)?")
+
+
+def unrequested_objects(script: str, facts: RequestFacts) -> set[str]:
+    """Design objects the script names that the request does not: an example's `_280_ ... _285_`
+    copied into a script about every instance."""
+    named = {m.group(0) for m in NAME_IN_TEXT.finditer(script)} & facts.design_objects
+    patterns = [re.compile(re.escape(m.name).replace(r"\*", ".*") + r"(/.*)?$") for m in facts.mentions]
+    return {n for n in named if n not in facts.words and not any(p.match(n) for p in patterns)}
 
 
 _PORT_LOOP = re.compile(r"^(\s*foreach \w+ \[(?:sta::sort_by_full_name )?)(\[get_ports [^\[\]]+\])")
@@ -32,6 +45,32 @@ def whole_collection(script: str, facts: RequestFacts) -> str | None:
     return None
 
 
+_WHOLE_COLLECTION = re.compile(r"^(\s*foreach \w+ )\[(all_outputs|all_inputs|get_(?:ports|cells|nets|pins) (?:\*|\*/\*|\{\*\}))\]", re.M)
+_COPIED_WALK = re.compile(r"^(\s*foreach \w+ )\[(get_(?:ports|cells|nets|pins) [^\n{}]*)\](?= \{)", re.M)
+_KIND_OF = {"all_outputs": "port", "all_inputs": "port", "get_ports": "port", "get_cells": "cell",
+            "get_nets": "net", "get_pins": "pin"}
+
+
+def over_named_collection(script: str, facts: RequestFacts) -> str | None:
+    """"For each of busy and resp_valid, print `PORT SLACK`": a walk over every output port
+    walks the ports the request names, in its order."""
+    if not (facts.wants_print and per_object(facts)):
+        return None
+    m = _WHOLE_COLLECTION.search(script)
+    if m is not None:
+        kinds = [_KIND_OF[m.group(2).split()[0]]]
+    else:  # or over the objects of one the request does not name (`-of_objects [get_nets op_q[1]]`)
+        m = _COPIED_WALK.search(script)
+        if m is None or not unrequested_objects(m.group(2), facts):
+            return None
+        kinds = ["port", "pin", "cell", "net"]
+    for kind in kinds:
+        names = [x.name for x in facts.mentions if x.kind == kind and "*" not in x.name]
+        if len(names) >= 2:
+            return script[:m.start()] + f"{m.group(1)}[get_{kind}s {{{' '.join(names)}}}]" + script[m.end():]
+    return None
+
+
 # Every cell, or the cells of a copied name pattern (`_20?_`, `*reg*`).
 _ALL_CELLS = re.compile(r"\[get_cells(?: \*| \{\*\}| \{?([\w\[\]]*[*?][\w\[\]*?]*)\}?)?\]")
 
@@ -40,13 +79,13 @@ def of_lib_cell(script: str, facts: RequestFacts) -> str | None:
     """"All DFFSR instances": a walk over every cell (or over a copied name pattern the
     request does not give) walks the cells of that library cell."""
     cells = [m.name for m in facts.mentions if m.kind == "lib_cell" and "*" not in m.name]
-    named = {m.name for m in facts.mentions}
-    found = [m for m in _ALL_CELLS.finditer(script) if m.group(1) not in named]
-    if len(cells) != 1 or not found or \
+    if len(cells) != 1 or \
             re.search(rf"(?:==|=~)\s*{cells[0]}\b|get_lib_cells\b[^\]]*\b{cells[0]}\b", script):
         return None  # (a name only in the printed text, "OAI21X1: N", does not narrow the walk)
+    named = {m.name for m in facts.mentions}
     every = f'[get_cells -filter "ref_name == {cells[0]}" *]'
-    return _ALL_CELLS.sub(lambda m: every if m.group(1) not in named else m.group(0), script)
+    out = _ALL_CELLS.sub(lambda m: m.group(0) if m.group(1) in named else every, script)
+    return out if out != script else None
 
 
 _ALL_PINS = re.compile(r"\[get_pins(?: -hierarchical)? (?:\*/\*|\*|\{\*/\*\})\]")
